@@ -26,12 +26,23 @@ export default tseslint.config(
       // Only the config module may read the environment (STYLE.md: config parsed once and injected).
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration from the injected Config.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration from the injected Config.',
+        },
       ],
     },
   },
   {
-    files: ['src/config/**', 'test/**', '**/*.test.ts', 'bench/**', 'scripts/**', 'vitest.config.ts'],
+    files: [
+      'src/config/**',
+      'test/**',
+      '**/*.test.ts',
+      'bench/**',
+      'scripts/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -1,0 +1,60 @@
+import sensible from '@fastify/sensible';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from '../config/index.js';
+import type { DatabaseHandle } from '../db/index.js';
+import type { Logger } from '../observability/logger.js';
+import databasePlugin from './plugins/database.js';
+import errorHandler from './plugins/error-handler.js';
+import openapi from './plugins/openapi.js';
+import readiness from './plugins/readiness.js';
+import healthRoutes from './routes/health.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppDependencies {
+  config: Config;
+  database: DatabaseHandle;
+  /** The process logger; tests omit it for a silent app. */
+  logger?: Logger;
+  /** Whether closing the app closes the database (true for the server process). */
+  ownsDatabase?: boolean;
+}
+
+/** The application as one plugin: shared plugins first, then the routes. */
+export const appPlugin = fp<AppDependencies>(
+  async (fastify, deps) => {
+    fastify.decorate('config', deps.config);
+    fastify.setValidatorCompiler(validatorCompiler);
+    fastify.setSerializerCompiler(serializerCompiler);
+
+    await fastify.register(sensible);
+    await fastify.register(errorHandler);
+    await fastify.register(readiness);
+    await fastify.register(databasePlugin, {
+      database: deps.database,
+      closeOnShutdown: deps.ownsDatabase ?? false,
+    });
+    await fastify.register(openapi);
+
+    await fastify.register(healthRoutes);
+  },
+  { name: 'app' },
+);
+
+/** Builds the Fastify instance with every plugin and route registered (not listening). */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger | undefined,
+    trustProxy: deps.config.api.trustProxy,
+    bodyLimit: 1_048_576,
+    requestIdHeader: 'x-request-id',
+  });
+  await fastify.register(appPlugin, deps);
+  return fastify;
+}

@@ -1,0 +1,40 @@
+import closeWithGrace from 'close-with-grace';
+import { loadConfigOrExit } from '../config/index.js';
+import { migrateToLatest, openDatabase } from '../db/index.js';
+import { createLogger } from '../observability/logger.js';
+import { buildApp } from './app.js';
+
+/** How long in-flight requests get to finish on SIGTERM/SIGINT before the process exits. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** Process wiring for the API: config, logger, database + migrations, listen, graceful close. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config, { name: 'api' });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db, database.dialect);
+  const app = await buildApp({ config, database, logger, ownsDatabase: true });
+
+  closeWithGrace({ delay: CLOSE_GRACE_MS }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'closing after an uncaught error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ host: config.api.host, port: config.api.port });
+  logger.info(
+    {
+      database: database.dialect,
+      recordings: config.recording.store.kind,
+      livekit: config.livekit.configured,
+    },
+    'API ready',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `API failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Closes the pool or file; safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+/** How long a SQLite writer waits on a lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+// Both dialects hand repositories the same JS values: ids and counts as numbers, times as ISO-8601
+// strings, JSON columns as their raw text (SQLite stores JSON as text; jsonb would come back parsed).
+const PG_OID = {
+  int8: 20,
+  numeric: 1700,
+  timestamp: 1114,
+  timestamptz: 1184,
+  json: 114,
+  jsonb: 3802,
+};
+
+function pgTypeParser(oid: number, format?: string): (value: string) => unknown {
+  switch (oid) {
+    case PG_OID.int8:
+    case PG_OID.numeric:
+      return Number;
+    case PG_OID.timestamptz:
+      return (value) => new Date(value).toISOString();
+    case PG_OID.timestamp:
+      return (value) => new Date(`${value.replace(' ', 'T')}Z`).toISOString();
+    case PG_OID.json:
+    case PG_OID.jsonb:
+      return (value) => value;
+    default:
+      return pg.types.getTypeParser(oid, format as 'text');
+  }
+}
+
+function openSqlite(file: string): SqliteDatabase.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  return sqlite;
+}
+
+/** Opens the configured database (SQLite file or PostgreSQL pool) behind one Kysely instance. */
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  if (config.kind === 'sqlite') {
+    const sqlite = openSqlite(config.path);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', destroy: once(() => db.destroy()) };
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', destroy: once(() => db.destroy()) };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}

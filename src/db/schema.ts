@@ -1,0 +1,130 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Row types as both dialects return them (see connection.ts): times are ISO-8601 strings, JSON
+ * columns raw JSON text, flags 0/1 integers. Repositories map rows to domain types; rows never
+ * leave a repository.
+ */
+
+/** ISO-8601 UTC string in and out. */
+export type Timestamp = string;
+/** Raw JSON text; repositories parse and stringify. */
+export type JsonText = string;
+
+export interface VehicleTable {
+  id: Generated<number>;
+  vin: string;
+  year: number;
+  make: string;
+  model: string;
+  trim: string | null;
+  body: string;
+  color: string | null;
+  mileage: number;
+  price: number;
+  status: 'available' | 'sold' | 'in_service';
+  location: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CallTable {
+  id: string;
+  room_name: string;
+  channel: 'sip' | 'web' | 'simulator';
+  job_id: string | null;
+  caller_identity: string | null;
+  caller_number: string | null;
+  dialed_number: string | null;
+  sip_call_id: string | null;
+  sip_trunk_id: string | null;
+  sip_rule_id: string | null;
+  state: string;
+  outcome: string | null;
+  end_reason: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  customer_name: string | null;
+  callback_number: string | null;
+  vin: string | null;
+  vehicle_json: JsonText | null;
+  appointment_id: number | null;
+  collected_json: JsonText | null;
+  transfer_target: string | null;
+  transfer_error: string | null;
+  transfer_sip_status: number | null;
+  summary_status: 'pending' | 'done' | 'failed' | null;
+  summary: string | null;
+  intent: string | null;
+  sentiment: string | null;
+  follow_up_needed: number | null;
+  tags_json: JsonText | null;
+  summary_json: JsonText | null;
+  summary_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CallTransitionTable {
+  id: Generated<number>;
+  call_id: string;
+  from_state: string;
+  to_state: string;
+  reason: string;
+  at: Timestamp;
+}
+
+export interface TranscriptItemTable {
+  id: Generated<number>;
+  call_id: string;
+  item_id: string;
+  role: 'user' | 'assistant' | 'system';
+  text: string;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  interrupted: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+}
+
+export interface ToolCallTable {
+  id: Generated<number>;
+  call_id: string;
+  tool_call_id: string;
+  name: string;
+  arguments_json: JsonText;
+  output_json: JsonText | null;
+  error: string | null;
+  is_error: ColumnType<number, number | undefined, number>;
+  started_at: Timestamp;
+  duration_ms: number | null;
+}
+
+export interface TurnMetricTable {
+  id: Generated<number>;
+  call_id: string;
+  speech_id: string;
+  end_of_utterance_ms: number | null;
+  transcription_delay_ms: number | null;
+  stt_ms: number | null;
+  llm_ttft_ms: number | null;
+  llm_duration_ms: number | null;
+  tts_ttfb_ms: number | null;
+  total_ms: number | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  vehicles: VehicleTable;
+  calls: CallTable;
+  call_transitions: CallTransitionTable;
+  transcript_items: TranscriptItemTable;
+  tool_calls: ToolCallTable;
+  turn_metrics: TurnMetricTable;
+}
+
+export type VehicleRow = Selectable<VehicleTable>;
+export type NewVehicleRow = Insertable<VehicleTable>;
+export type VehicleRowUpdate = Updateable<VehicleTable>;
+export type CallRow = Selectable<CallTable>;
+export type NewCallRow = Insertable<CallTable>;
+export type CallRowUpdate = Updateable<CallTable>;
