@@ -11,9 +11,15 @@ import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import healthRoutes from './routes/health.js';
 
+/** Who may call a route; enforced by the access-control plugin (staff console issue). */
+export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
+
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
   }
 }
 

@@ -23,6 +23,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
     {
       // Probes poll these every few seconds; only problems belong in the logs.
       logLevel: 'warn',
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up',
@@ -46,6 +47,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
     '/health/ready',
     {
       logLevel: 'warn',
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Readiness: every dependency answers (503 naming the ones that do not)',
