@@ -5,13 +5,21 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import accessControl from './plugins/access-control.js';
+import audit from './plugins/audit.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
+import securityHeaders from './plugins/security-headers.js';
+import auditRoutes from './routes/audit.js';
+import authRoutes from './routes/auth.js';
+import callRoutes from './routes/calls.js';
 import healthRoutes from './routes/health.js';
+import tokenRoutes from './routes/tokens.js';
+import userRoutes from './routes/users.js';
 
-/** Who may call a route; enforced by the access-control plugin (staff console issue). */
+/** Who may call a route; enforced by the access-control plugin (`plugins/access-control.ts`). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
 
 declare module 'fastify' {
@@ -46,9 +54,18 @@ export const appPlugin = fp<AppDependencies>(
       database: deps.database,
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
+    await fastify.register(securityHeaders);
+    // Before any route (including the OpenAPI UI's): it sees every route as it is registered.
+    await fastify.register(accessControl);
+    await fastify.register(audit);
     await fastify.register(openapi);
 
     await fastify.register(healthRoutes);
+    await fastify.register(authRoutes);
+    await fastify.register(userRoutes);
+    await fastify.register(tokenRoutes);
+    await fastify.register(auditRoutes);
+    await fastify.register(callRoutes);
   },
   { name: 'app' },
 );

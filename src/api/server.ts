@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import { ensureFirstAdmin } from '../auth/index.js';
 import { loadConfigOrExit } from '../config/index.js';
 import { migrateToLatest, openDatabase } from '../db/index.js';
 import { createLogger } from '../observability/logger.js';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, { name: 'api' });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.dialect);
+  await ensureFirstAdmin(database.db, config, logger);
   const app = await buildApp({ config, database, logger, ownsDatabase: true });
 
   closeWithGrace({ delay: CLOSE_GRACE_MS }, async ({ signal, err }) => {

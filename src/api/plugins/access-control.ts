@@ -1,0 +1,242 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  authenticateApiToken,
+  findActiveSession,
+  isRole,
+  type Principal,
+  roleAtLeast,
+} from '../../auth/index.js';
+import type { Config } from '../../config/index.js';
+import type { RouteAccess } from '../app.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request acts as; set on routes whose access is a role, else null. */
+    user: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered so far and the access level it declares (for the fail-closed test). */
+    routeAccess: RouteAccessRegistry;
+  }
+  interface FastifyContextConfig {
+    /** Public route that browsers call cross-site (the website widget): Origin must be allow-listed. */
+    allowedOrigins?: boolean;
+  }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+export interface RouteAccessRegistry {
+  /** Every registered route, with the access level it declared (undefined: none, denied). */
+  list(): RegisteredRoute[];
+}
+
+const ACCESS_LEVELS: readonly string[] = ['public', 'signed', 'viewer', 'supervisor', 'admin'];
+
+/**
+ * Routes that plugins register without a way to pass route config get their access here. The
+ * OpenAPI description is public: it documents an open-source API and holds no data. CORS
+ * preflights (`OPTIONS *`, only when WEB_CALL_ALLOWED_ORIGINS is set) carry no credentials.
+ */
+const PLUGIN_ROUTE_ACCESS: readonly {
+  method?: string;
+  url: string;
+  prefix: boolean;
+  access: RouteAccess;
+}[] = [
+  { url: '/docs', prefix: true, access: 'public' },
+  { method: 'OPTIONS', url: '*', prefix: false, access: 'public' },
+];
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The header browsers send the CSRF token in (the console reads it from `/api/auth/me`). */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Cookie names; `__Host-` pins them to this host, path `/` and HTTPS when cookies are Secure. */
+export function cookieNames(config: Pick<Config, 'console'>): { session: string; csrf: string } {
+  const prefix = config.console.cookieSecure ? '__Host-' : '';
+  return { session: `${prefix}dvl_session`, csrf: `${prefix}dvl_csrf` };
+}
+
+/** Attributes of the session cookie (also needed to clear it: `__Host-` cookies must be Secure). */
+export function sessionCookieOptions(config: Pick<Config, 'console'>) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.console.cookieSecure,
+  };
+}
+
+/** The access level a route declared, or the one a plugin's routes get by prefix. */
+function declaredAccess(route: RouteOptions): RouteAccess | undefined {
+  const access = route.config?.access;
+  if (access !== undefined) return access;
+  const { url, method } = route;
+  return PLUGIN_ROUTE_ACCESS.find(
+    (p) =>
+      (p.method === undefined || p.method === method) &&
+      (url === p.url || (p.prefix && url.startsWith(`${p.url}/`))),
+  )?.access;
+}
+
+function bearerToken(header: string) {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Authentication and authorization for every route, from its declared `config.access`:
+ * - `public`: anyone, rate-limited per client address (PUBLIC_RATE_LIMIT_PER_MINUTE), plus an
+ *   Origin allow-list when the route sets `config.allowedOrigins`;
+ * - `signed`: anyone; the route checks the request signature itself (LiveKit webhooks);
+ * - `viewer` < `supervisor` < `admin`: a session cookie or `Authorization: Bearer <API token>`
+ *   with at least that role, else 401 (no credentials) or 403 (role too low). Cookie-authenticated
+ *   state-changing requests must carry the CSRF token (`x-csrf-token`); Bearer requests need not,
+ *   since browsers never attach them on their own.
+ * A route that declares no (or an unknown) access level is denied: fail closed.
+ */
+export default fp(
+  async (fastify) => {
+    const { config, db } = fastify;
+    const names = cookieNames(config);
+    const routes: { method: string; url: string; options: RouteOptions }[] = [];
+
+    fastify.addHook('onRoute', (route) => {
+      const access = declaredAccess(route);
+      if (access !== undefined && route.config?.access === undefined) {
+        route.config = { ...route.config, access };
+      }
+      if (access === 'public' && route.config?.rateLimit === undefined) {
+        route.config = {
+          ...route.config,
+          rateLimit: { max: config.console.publicRateLimitPerMinute, timeWindow: 60_000 },
+        };
+      }
+      for (const method of [route.method].flat()) {
+        routes.push({ method, url: route.url, options: route });
+      }
+    });
+    fastify.decorate('routeAccess', {
+      list: () =>
+        routes.map((r) => ({ method: r.method, url: r.url, access: r.options.config?.access })),
+    } satisfies RouteAccessRegistry);
+
+    // Only routes with `config.rateLimit` (public ones, set above; login sets its own) are limited.
+    await fastify.register(rateLimit, { global: false });
+    await fastify.register(cookie);
+    await fastify.register(csrf, {
+      cookieKey: names.csrf,
+      cookieOpts: {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: config.console.cookieSecure,
+      },
+      getToken: (request) => {
+        const value = request.headers[CSRF_HEADER];
+        return Array.isArray(value) ? value[0] : value;
+      },
+    });
+    const allowedOrigins = new Set(config.telephony.webCallAllowedOrigins);
+    if (config.api.publicUrl) allowedOrigins.add(new URL(config.api.publicUrl).origin);
+    if (config.telephony.webCallAllowedOrigins.length > 0) {
+      // The website widget calls us cross-site; without credentials, so cookies never travel.
+      await fastify.register(cors, {
+        origin: (origin, callback) =>
+          callback(null, origin !== undefined && allowedOrigins.has(origin)),
+        credentials: false,
+      });
+    }
+
+    fastify.decorateRequest('user', null);
+
+    async function authenticate(
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<Principal | null> {
+      const authorization = request.headers.authorization;
+      if (authorization !== undefined) {
+        const secret = bearerToken(authorization);
+        const token = secret ? await authenticateApiToken(db, secret) : null;
+        if (!token) throw fastify.httpErrors.unauthorized('The API token is not valid.');
+        return {
+          id: token.id,
+          email: null,
+          label: `token:${token.name}`,
+          role: token.role,
+          via: 'token',
+          credentialId: `token:${token.id}`,
+        };
+      }
+      const sessionToken = request.cookies[names.session];
+      if (!sessionToken) return null;
+      const session = await findActiveSession(db, sessionToken);
+      if (!session) {
+        reply.clearCookie(names.session, sessionCookieOptions(config));
+        return null;
+      }
+      return {
+        id: session.userId,
+        email: session.email,
+        label: session.email,
+        role: session.role,
+        via: 'session',
+        credentialId: session.id,
+      };
+    }
+
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (request.is404) return;
+      const access = request.routeOptions.config.access;
+      if (access === undefined || !ACCESS_LEVELS.includes(access)) {
+        request.log.error(
+          { route: request.routeOptions.url, method: request.method },
+          'route declares no access level: denied',
+        );
+        throw fastify.httpErrors.forbidden('This route is not open to anyone.');
+      }
+      if (access === 'public') {
+        if (request.routeOptions.config.allowedOrigins) checkOrigin(request);
+        return;
+      }
+      if (access === 'signed') return;
+      const principal = await authenticate(request, reply);
+      if (!principal) {
+        throw fastify.httpErrors.unauthorized('Log in, or send an API token as Bearer.');
+      }
+      if (!isRole(principal.role) || !roleAtLeast(principal.role, access)) {
+        throw fastify.httpErrors.forbidden(`This needs the ${access} role.`);
+      }
+      request.user = principal;
+    });
+
+    // Callback style: @fastify/csrf-protection replies with 403 itself and never calls done then.
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const user = request.user;
+      if (user?.via === 'session' && !SAFE_METHODS.has(request.method)) {
+        fastify.csrfProtection(request, reply, done);
+        return;
+      }
+      done();
+    });
+
+    function checkOrigin(request: FastifyRequest): void {
+      const origin = request.headers.origin;
+      if (!origin || !allowedOrigins.has(origin)) {
+        throw fastify.httpErrors.forbidden('This origin may not start web calls.');
+      }
+    }
+  },
+  { name: 'access-control', dependencies: ['database', '@fastify/sensible'] },
+);

@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  maskPhoneFields,
+  maskPhoneNumber,
+  maskPhoneText,
+  type Principal,
+} from '../../auth/index.js';
+import {
+  CALL_OUTCOMES,
+  type Call,
+  getCall,
+  listCalls,
+  listTransitions,
+} from '../../calls/index.js';
+import type { Config } from '../../config/index.js';
+import { InvalidCursorError } from '../../db/cursor.js';
+import { errorSchema } from '../schemas/common.js';
+import {
+  callListItemSchema,
+  callSummarySchema,
+  callTransitionSchema,
+  callVehicleSchema,
+} from '../schemas/calls.js';
+
+const callDetailSchema = callListItemSchema.extend({
+  roomName: z.string(),
+  callbackNumber: z.string().nullable(),
+  dialedNumber: z.string().nullable(),
+  endReason: z.string().nullable(),
+  vehicle: callVehicleSchema.nullable(),
+  transfer: z.object({
+    target: z.string().nullable(),
+    error: z.string().nullable(),
+    sipStatus: z.number().nullable(),
+  }),
+  summaryDetails: callSummarySchema,
+  transitions: z.array(callTransitionSchema),
+});
+
+/** The list row for a call, as this principal may see it. */
+function toListItem(
+  call: Call,
+  user: Principal,
+  config: Config,
+): z.infer<typeof callListItemSchema> {
+  return {
+    id: call.id,
+    channel: call.channel,
+    state: call.state,
+    outcome: call.outcome,
+    startedAt: call.startedAt,
+    endedAt: call.endedAt,
+    durationMs: call.durationMs,
+    callerNumber: maskPhoneNumber(call.callerNumber, user, config),
+    customerName: call.customerName,
+    vin: call.vin,
+    vehicle: call.vehicle,
+    summary: call.summary.text === null ? null : maskPhoneText(call.summary.text, user, config),
+    tags: call.summary.tags,
+  };
+}
+
+/** Calls for the console and API clients: the filtered list and one call in detail. */
+const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const { config, db } = fastify;
+
+  fastify.get(
+    '/api/calls',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['calls'],
+        summary: 'Calls, newest first, with filters and keyset paging',
+        querystring: z.object({
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          outcome: z.enum(CALL_OUTCOMES).optional(),
+          vin: z
+            .string()
+            .trim()
+            .toUpperCase()
+            .regex(/^[A-HJ-NPR-Z0-9]{17}$/, 'must be a 17-character VIN')
+            .optional(),
+          q: z.string().trim().min(1).max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(25),
+          cursor: z.string().max(300).optional(),
+        }),
+        response: {
+          200: z.object({ items: z.array(callListItemSchema), nextCursor: z.string().nullable() }),
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { from, to, outcome, vin, q, limit, cursor } = request.query;
+      const user = request.user as Principal;
+      try {
+        const page = await listCalls(
+          db,
+          {
+            from: from && new Date(from).toISOString(),
+            to: to && new Date(to).toISOString(),
+            outcome,
+            vin,
+            text: q,
+          },
+          { limit, cursor },
+        );
+        return {
+          items: page.items.map((call) => toListItem(call, user, config)),
+          nextCursor: page.nextCursor,
+        };
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw fastify.httpErrors.badRequest(error.message);
+        throw error;
+      }
+    },
+  );
+
+  fastify.get(
+    '/api/calls/:id',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['calls'],
+        summary: 'One call: state timeline, vehicle and summary',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: callDetailSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = request.user as Principal;
+      const call = await getCall(db, request.params.id);
+      if (!call) throw fastify.httpErrors.notFound(`No call ${request.params.id}.`);
+      const transitions = await listTransitions(db, call.id);
+      return {
+        ...toListItem(call, user, config),
+        // LiveKit's individual dispatch rule names rooms after the caller's number.
+        roomName: maskPhoneText(call.roomName, user, config),
+        callbackNumber: maskPhoneNumber(call.callbackNumber, user, config),
+        dialedNumber: call.dialedNumber,
+        endReason: call.endReason,
+        transfer: call.transfer,
+        summaryDetails: maskPhoneFields(call.summary, user, config),
+        transitions,
+      };
+    },
+  );
+};
+
+export default callRoutes;
