@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import consolePlugin from './console/console-plugin.js';
 import accessControl from './plugins/access-control.js';
 import audit from './plugins/audit.js';
 import databasePlugin from './plugins/database.js';
@@ -66,6 +67,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(tokenRoutes);
     await fastify.register(auditRoutes);
     await fastify.register(callRoutes);
+    await fastify.register(consolePlugin);
   },
   { name: 'app' },
 );
