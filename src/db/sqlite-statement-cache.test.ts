@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type Generated, Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -50,7 +50,7 @@ describe('withStatementCache', () => {
   });
 
   it('serves Kysely queries, streams and transactions', async () => {
-    const db = new Kysely<{ t: { id: number; v: string } }>({
+    const db = new Kysely<{ t: { id: Generated<number>; v: string } }>({
       dialect: new SqliteDialect({ database: withStatementCache(open()) }),
     });
     for (let i = 0; i < 3; i++) {
