@@ -277,6 +277,12 @@ export async function countVehicles(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** Whether the table holds any vehicle (cheaper than counting a large table). */
+export async function hasVehicles(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('vehicles').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** What {@link upsertVehicles} did, per distinct VIN. */
 export interface UpsertResult {
   inserted: number;
