@@ -18,7 +18,8 @@ export interface VehicleTable {
   make: string;
   model: string;
   trim: string | null;
-  body: string;
+  body:
+    'sedan' | 'coupe' | 'hatchback' | 'wagon' | 'convertible' | 'suv' | 'truck' | 'van' | 'minivan';
   color: string | null;
   mileage: number;
   price: number;
@@ -172,6 +173,32 @@ export interface AuditEventTable {
   details_json: JsonText | null;
 }
 
+export interface AppointmentTable {
+  id: Generated<number>;
+  call_id: string | null;
+  kind: 'test_drive' | 'service';
+  status: ColumnType<'booked' | 'cancelled', 'booked' | 'cancelled' | undefined>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  customer_name: string;
+  callback_number: string | null;
+  vin: string | null;
+  vehicle_json: JsonText | null;
+  notes: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface KnowledgeSectionTable {
+  id: Generated<number>;
+  source: string;
+  position: number;
+  heading: string;
+  body: string;
+  content_hash: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   vehicles: VehicleTable;
   calls: CallTable;
@@ -184,6 +211,8 @@ export interface Database {
   api_tokens: ApiTokenTable;
   login_attempts: LoginAttemptTable;
   audit_events: AuditEventTable;
+  appointments: AppointmentTable;
+  knowledge_sections: KnowledgeSectionTable;
 }
 
 export type VehicleRow = Selectable<VehicleTable>;

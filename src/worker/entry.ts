@@ -1,0 +1,129 @@
+import { AutoSubscribe, type JobContext, type JobProcess, voice, type VAD } from '@livekit/agents';
+import * as silero from '@livekit/agents-plugin-silero';
+import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
+import { sql } from 'kysely';
+import { summarizeCall } from '../calls/call-summary.js';
+import type { TelephonyPort } from '../calls/telephony-port.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
+import { indexKnowledgeDir } from '../dealership/knowledge-base.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { errorText } from './call-data.js';
+import {
+  type CallInput,
+  CallAlreadyEndedError,
+  openCall,
+  runCall,
+  type WorkerDeps,
+} from './call-session.js';
+import { buildSessionModels, createChatLlm } from './session-factory.js';
+
+/** What a job process opens once (in prewarm) and every call in it shares. */
+export interface ProcessState {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  metrics: Metrics;
+  vad: VAD;
+}
+
+/** How long a SQLite write may block the event loop on a lock before the write queue retries. */
+const WORKER_SQLITE_BUSY_TIMEOUT_MS = 50;
+
+/** Loads the config, opens and migrates the database, indexes the FAQ and loads Silero VAD. */
+export async function prewarm(proc: JobProcess): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, { name: 'worker' });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db, database.dialect);
+  if (database.dialect === 'sqlite') {
+    // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
+    await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
+  }
+  try {
+    const indexed = await indexKnowledgeDir(database.db, config.dealership.knowledgeDir);
+    logger.info(indexed, 'knowledge base indexed');
+  } catch (error) {
+    logger.warn({ err: errorText(error) }, 'knowledge base not indexed');
+  }
+  const vad = await silero.VAD.load({ sampleRate: 16000 });
+  const state: ProcessState = {
+    config,
+    database,
+    logger,
+    metrics: createMetrics({ prefix: 'callcenter_worker_' }),
+    vad,
+  };
+  proc.userData.state = state;
+}
+
+/** Who is calling, from the caller participant (SIP attributes for phone calls). */
+export function callInputFrom(ctx: JobContext, participant: RemoteParticipant): CallInput {
+  const attributes = participant.attributes ?? {};
+  const sip = participant.kind === ParticipantKind.SIP;
+  return {
+    roomName: ctx.room.name ?? ctx.job.room?.name ?? ctx.job.id,
+    channel: sip ? 'sip' : 'web',
+    jobId: ctx.job.id,
+    callerIdentity: participant.identity,
+    callerNumber: sip ? (attributes['sip.phoneNumber'] ?? null) : null,
+    dialedNumber: sip ? (attributes['sip.trunkPhoneNumber'] ?? null) : null,
+    sipCallId: attributes['sip.callID'] ?? null,
+    sipTrunkId: attributes['sip.trunkID'] ?? null,
+    sipRuleId: attributes['sip.ruleID'] ?? null,
+  };
+}
+
+/** Hangs up by deleting the room; transfers need the LiveKit SIP implementation of the port. */
+function roomTelephony(ctx: JobContext): TelephonyPort {
+  return {
+    async transferToHuman() {
+      return { ok: false, error: 'transfers are not configured on this worker' };
+    },
+    async hangUp() {
+      await ctx.deleteRoom();
+    },
+  };
+}
+
+/** One call: connect audio-only, wait for the caller, open or resume the call, run the agent. */
+export async function entry(ctx: JobContext): Promise<void> {
+  const state = ctx.proc.userData.state as ProcessState;
+  const { config, database, logger, metrics } = state;
+  await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
+  const participant = await ctx.waitForParticipant();
+  const summarizer = createChatLlm(config, config.agent.summaryModel);
+  const deps: WorkerDeps = {
+    config,
+    db: database.db,
+    logger,
+    metrics,
+    telephony: roomTelephony(ctx),
+    transferTargets: {},
+    afterCall: async (data) => {
+      await summarizeCall(data.db, data.call.id, summarizer, { logger: data.logger });
+    },
+  };
+  let opened;
+  try {
+    opened = await openCall(deps, callInputFrom(ctx, participant));
+  } catch (error) {
+    if (error instanceof CallAlreadyEndedError) {
+      logger.warn({ callId: error.callId }, 'job dispatched for a call that has ended');
+      ctx.shutdown('call already ended');
+      return;
+    }
+    throw error;
+  }
+  const running = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
+    room: ctx.room,
+    inputOptions: { participantIdentity: participant.identity },
+  });
+  running.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  // On worker shutdown (drain, SIGTERM) end the session and wait until everything is stored.
+  ctx.addShutdownCallback(async () => {
+    await running.session.close();
+    await running.ended;
+  });
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { testConfig } from '../../test/helpers/app.js';
+import { missingWorkerSettings, serverOptionsFrom } from './worker-options.js';
+
+describe('worker settings', () => {
+  it('names only what the configured mode is missing', () => {
+    const livekit = {
+      LIVEKIT_URL: 'ws://livekit:7880',
+      LIVEKIT_API_KEY: 'key',
+      LIVEKIT_API_SECRET: 'secret',
+    };
+    expect(missingWorkerSettings(testConfig({ ...livekit, AGENT_MODE: 'realtime' }))).toEqual([
+      'OPENAI_API_KEY',
+    ]);
+    expect(
+      missingWorkerSettings(
+        testConfig({
+          ...livekit,
+          OPENAI_BASE_URL: 'http://ollama:11434/v1',
+          DEEPGRAM_API_KEY: 'd',
+          TTS_PROVIDER: 'openai',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('dispatches explicitly by the configured agent name', () => {
+    const options = serverOptionsFrom(
+      testConfig({
+        AGENT_NAME: 'riverside',
+        LIVEKIT_URL: 'ws://lk:7880',
+        WORKER_HTTP_PORT: '8090',
+      }),
+      '/app/src/worker/main.ts',
+    );
+    expect(options).toMatchObject({
+      agent: '/app/src/worker/main.ts',
+      agentName: 'riverside',
+      wsURL: 'ws://lk:7880',
+      port: 8090,
+      drainTimeout: 300_000,
+    });
+    expect(serverOptionsFrom(testConfig(), 'x').agentName).toBe('callcenter-agent');
+  });
+});
