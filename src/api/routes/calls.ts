@@ -13,6 +13,9 @@ import {
   listCalls,
   listTransitions,
 } from '../../calls/index.js';
+import { listToolCalls } from '../../calls/tool-call-repository.js';
+import { listTranscript } from '../../calls/transcript-repository.js';
+import { listTurnMetrics } from '../../calls/turn-metrics-repository.js';
 import type { Config } from '../../config/index.js';
 import { InvalidCursorError } from '../../db/cursor.js';
 import { errorSchema } from '../schemas/common.js';
@@ -21,6 +24,9 @@ import {
   callSummarySchema,
   callTransitionSchema,
   callVehicleSchema,
+  toolCallSchema,
+  transcriptLineSchema,
+  turnMetricsSchema,
 } from '../schemas/calls.js';
 
 const callDetailSchema = callListItemSchema.extend({
@@ -36,7 +42,16 @@ const callDetailSchema = callListItemSchema.extend({
   }),
   summaryDetails: callSummarySchema,
   transitions: z.array(callTransitionSchema),
+  transcript: z.array(transcriptLineSchema),
+  toolCalls: z.array(toolCallSchema),
+  turnMetrics: z.array(turnMetricsSchema),
 });
+
+/** Milliseconds from `origin` to `iso` (never negative), or null when the time is unknown. */
+function offsetFrom(origin: string, iso: string | null): number | null {
+  if (iso === null) return null;
+  return Math.max(0, Date.parse(iso) - Date.parse(origin));
+}
 
 /** The list row for a call, as this principal may see it. */
 function toListItem(
@@ -124,7 +139,8 @@ const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { access: 'viewer' },
       schema: {
         tags: ['calls'],
-        summary: 'One call: state timeline, vehicle and summary',
+        summary:
+          'One call: transcript (offsets from the recording start), state timeline, tool calls, turn latency, vehicle, summary',
         params: z.object({ id: z.string().min(1).max(100) }),
         response: { 200: callDetailSchema, 404: errorSchema },
       },
@@ -133,7 +149,14 @@ const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const user = request.user as Principal;
       const call = await getCall(db, request.params.id);
       if (!call) throw fastify.httpErrors.notFound(`No call ${request.params.id}.`);
-      const transitions = await listTransitions(db, call.id);
+      const [transitions, transcript, toolCalls, turnMetrics] = await Promise.all([
+        listTransitions(db, call.id),
+        listTranscript(db, call.id),
+        listToolCalls(db, call.id),
+        listTurnMetrics(db, call.id),
+      ]);
+      // Transcript lines seek the recording, so their offsets count from where it starts.
+      const origin = call.startedAt;
       return {
         ...toListItem(call, user, config),
         // LiveKit's individual dispatch rule names rooms after the caller's number.
@@ -144,6 +167,26 @@ const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
         transfer: call.transfer,
         summaryDetails: maskPhoneFields(call.summary, user, config),
         transitions,
+        transcript: transcript.map((line) => ({
+          itemId: line.itemId,
+          role: line.role,
+          text: maskPhoneText(line.text, user, config),
+          startedAt: line.startedAt,
+          endedAt: line.endedAt,
+          offsetMs: offsetFrom(origin, line.startedAt),
+          interrupted: line.interrupted,
+        })),
+        toolCalls: toolCalls.map((tool) => ({
+          toolCallId: tool.toolCallId,
+          name: tool.name,
+          arguments: maskPhoneFields(tool.arguments, user, config),
+          output: maskPhoneFields(tool.output, user, config),
+          error: tool.error,
+          startedAt: tool.startedAt,
+          offsetMs: offsetFrom(origin, tool.startedAt),
+          durationMs: tool.durationMs,
+        })),
+        turnMetrics,
       };
     },
   );

@@ -46,3 +46,37 @@ export const callTransitionSchema = z.object({
   reason: z.string(),
   at: z.string(),
 });
+
+/** One transcript line; `offsetMs` is where it starts in the recording (null when unknown). */
+export const transcriptLineSchema = z.object({
+  itemId: z.string(),
+  role: z.enum(['user', 'assistant', 'system']),
+  text: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  offsetMs: z.number().nullable(),
+  interrupted: z.boolean(),
+});
+
+export const toolCallSchema = z.object({
+  toolCallId: z.string(),
+  name: z.string(),
+  arguments: z.unknown(),
+  output: z.unknown(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  offsetMs: z.number().nullable(),
+  durationMs: z.number().nullable(),
+});
+
+/** Latency of one agent turn by stage, in milliseconds. */
+export const turnMetricsSchema = z.object({
+  speechId: z.string(),
+  endOfUtteranceMs: z.number().nullable(),
+  transcriptionDelayMs: z.number().nullable(),
+  sttMs: z.number().nullable(),
+  llmTtftMs: z.number().nullable(),
+  llmDurationMs: z.number().nullable(),
+  ttsTtfbMs: z.number().nullable(),
+  totalMs: z.number().nullable(),
+});

@@ -100,7 +100,9 @@ function toolCalls(call) {
             'summary',
             {},
             h('span', { class: 'mono' }, tool.name),
-            h('span', { class: 'muted' }, ` · ${formatDateTime(tool.startedAt)}`),
+            tool.offsetMs !== null
+              ? h('span', { class: 'muted' }, ` · at ${formatDuration(tool.offsetMs)}`)
+              : null,
             tool.durationMs !== null
               ? h('span', { class: 'muted' }, ` · ${tool.durationMs} ms`)
               : null,

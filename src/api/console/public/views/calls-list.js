@@ -89,14 +89,18 @@ function callRow(call) {
     h(
       'td',
       { 'data-label': 'Vehicle' },
-      call.vin ? h('span', { class: 'mono' }, call.vin) : '—',
-      call.vehicle ? h('div', { class: 'muted' }, vehicleLabel(call.vehicle)) : null,
+      h(
+        'div',
+        {},
+        call.vin ? h('span', { class: 'mono' }, call.vin) : '—',
+        call.vehicle ? h('div', { class: 'muted' }, vehicleLabel(call.vehicle)) : null,
+      ),
     ),
     h('td', { 'data-label': 'Summary', class: 'summary-cell' }, call.summary ?? '—'),
     h(
       'td',
       { 'data-label': 'Tags' },
-      call.tags.length ? call.tags.map((t) => h('span', { class: 'tag' }, t)) : '—',
+      h('div', {}, call.tags.length ? call.tags.map((t) => h('span', { class: 'tag' }, t)) : '—'),
     ),
   );
 }
