@@ -477,3 +477,12 @@ export async function findCallById(db: Db, callId: string): Promise<CallForRecor
     .executeTakeFirst();
   return row ? toCallForRecording(row) : null;
 }
+
+export async function countRecordingsStartedBefore(db: Db, cutoff: Date): Promise<number> {
+  const row = await db
+    .selectFrom('recordings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('started_at', '<', cutoff.toISOString())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
