@@ -73,6 +73,9 @@ const MATRIX: Row[] = [
       return { url: `/api/tokens/${apiToken.id}` };
     } },
   { route: 'GET /api/audit',              status: [401, 403, 403, 200, 403] },
+  { route: 'GET /',                       status: [200, 200, 200, 200, 200] },
+  { route: 'GET /console/*',              status: [200, 200, 200, 200, 200],
+    request: () => ({ url: '/console/app.js' }) },
 ];
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
