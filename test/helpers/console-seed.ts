@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createCall, transitionCall } from '../../src/calls/index.js';
 import { recordToolCall } from '../../src/calls/tool-call-repository.js';
@@ -8,6 +8,12 @@ import {
 } from '../../src/calls/transcript-repository.js';
 import { upsertTurnMetrics } from '../../src/calls/turn-metrics-repository.js';
 import type { Db } from '../../src/db/index.js';
+import {
+  createRecording,
+  RECORDING_CONTENT_TYPE,
+  recordingKey,
+  type RecordingStore,
+} from '../../src/egress/index.js';
 
 export const FIXTURE_AUDIO_DIR = path.resolve(import.meta.dirname, '../fixtures/audio');
 
@@ -179,4 +185,37 @@ export async function seedOtherCalls(db: Db) {
       patch: { outcome: o.outcome, summary: { status: 'done', text: o.text, tags: [...o.tags] } },
     });
   }
+}
+
+export const FIXTURE_AUDIO = path.join(FIXTURE_AUDIO_DIR, 'call-fixture.ogg');
+
+/** Stores call-fixture.ogg as the call's uploaded (agent-mode) recording, started with the call. */
+export async function seedFixtureRecording(
+  db: Db,
+  store: RecordingStore,
+  call: { id: string; startedAt: string },
+) {
+  const key = recordingKey(call.id, call.startedAt);
+  const sizeBytes = statSync(FIXTURE_AUDIO).size;
+  await store.put(key, createReadStream(FIXTURE_AUDIO), {
+    contentType: RECORDING_CONTENT_TYPE,
+    sizeBytes,
+    metadata: { callId: call.id },
+  });
+  const lastLine = FIXTURE_LINES.at(-1);
+  return createRecording(
+    db,
+    {
+      id: `rec-${call.id}`,
+      callId: call.id,
+      mode: 'agent',
+      status: 'uploaded',
+      storageKey: key,
+      contentType: RECORDING_CONTENT_TYPE,
+      startedAt: call.startedAt,
+      sizeBytes,
+      durationMs: (lastLine?.endMs ?? 0) + 400,
+    },
+    new Date(call.startedAt),
+  );
 }

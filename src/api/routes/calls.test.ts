@@ -3,6 +3,13 @@ import { createCall, transitionCall, updateCall } from '../../calls/index.js';
 import type { Db } from '../../db/index.js';
 import { buildTestApp } from '../../../test/helpers/app.js';
 import { bearerHeaders } from '../../../test/helpers/auth.js';
+import {
+  FIXTURE_LINES,
+  seedFixtureCall,
+  seedFixtureRecording,
+} from '../../../test/helpers/console-seed.js';
+import { LocalRecordingStore } from '../../egress/index.js';
+import { tempDir } from '../../../test/helpers/app.js';
 
 const VIN = '1HGCM82633A004352';
 
@@ -136,5 +143,47 @@ describe('calls API', () => {
       await unmasked.inject({ method: 'GET', url: '/api/calls', headers: viewer2 })
     ).json();
     expect(plain.items[1].callerNumber).toBe('+15551234567');
+  });
+
+  it('gives the transcript with offsets into the recording, tool calls, latency and the recording links', async () => {
+    const app = await buildTestApp();
+    const call = await seedFixtureCall(app.db);
+    await seedFixtureRecording(app.db, new LocalRecordingStore(tempDir()), call);
+    const detail = async (role: 'viewer' | 'supervisor') =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/api/calls/${call.id}`,
+          headers: await bearerHeaders(app, role),
+        })
+      ).json();
+
+    const supervisor = await detail('supervisor');
+    expect(supervisor.transcript.map((l: { offsetMs: number }) => l.offsetMs)).toEqual(
+      FIXTURE_LINES.map((l) => l.startMs),
+    );
+    expect(supervisor.transcript[1]).toMatchObject({ role: 'user', text: FIXTURE_LINES[1]!.text });
+    expect(supervisor.toolCalls.map((t: { name: string }) => t.name)).toEqual([
+      'lookup_vehicle',
+      'book_appointment',
+    ]);
+    expect(supervisor.toolCalls[1].arguments.callback_number).toBe('+15559876543');
+    expect(supervisor.turnMetrics).toHaveLength(3);
+    expect(supervisor.turnMetrics[0]).toMatchObject({
+      endOfUtteranceMs: 310,
+      llmTtftMs: 420,
+      ttsTtfbMs: 180,
+    });
+    expect(supervisor.recording).toMatchObject({
+      id: `rec-${call.id}`,
+      status: 'uploaded',
+      audioUrl: `/api/recordings/rec-${call.id}/audio`,
+      downloadUrl: `/api/recordings/rec-${call.id}/audio?download=1`,
+    });
+
+    const viewer = await detail('viewer');
+    expect(viewer.recording.downloadUrl).toBeNull();
+    expect(viewer.toolCalls[1].arguments.callback_number).toBe('+1 •••• ••• 6543');
+    expect(JSON.stringify(viewer)).not.toMatch(/5559876543|5551234567/);
   });
 });

@@ -4,6 +4,7 @@ import {
   maskPhoneFields,
   maskPhoneNumber,
   maskPhoneText,
+  mayDownloadRecordings,
   type Principal,
 } from '../../auth/index.js';
 import {
@@ -18,11 +19,14 @@ import { listTranscript } from '../../calls/transcript-repository.js';
 import { listTurnMetrics } from '../../calls/turn-metrics-repository.js';
 import type { Config } from '../../config/index.js';
 import { InvalidCursorError } from '../../db/cursor.js';
+import type { Db } from '../../db/index.js';
+import { findRecordingForCall, type Recording } from '../../egress/index.js';
 import { errorSchema } from '../schemas/common.js';
 import {
   callListItemSchema,
   callSummarySchema,
   callTransitionSchema,
+  callRecordingSchema,
   callVehicleSchema,
   toolCallSchema,
   transcriptLineSchema,
@@ -45,7 +49,33 @@ const callDetailSchema = callListItemSchema.extend({
   transcript: z.array(transcriptLineSchema),
   toolCalls: z.array(toolCallSchema),
   turnMetrics: z.array(turnMetricsSchema),
+  recording: callRecordingSchema.nullable(),
 });
+
+/** The recording to play: an uploaded one (room composite first), else whichever exists. */
+async function playableRecording(db: Db, callId: string): Promise<Recording | null> {
+  const found = await Promise.all([
+    findRecordingForCall(db, callId, 'egress'),
+    findRecordingForCall(db, callId, 'agent'),
+  ]);
+  const recordings = found.filter((r): r is Recording => r !== null);
+  return recordings.find((r) => r.status === 'uploaded') ?? recordings[0] ?? null;
+}
+
+/** How the console reaches a recording (the recordings routes); download only for roles that may. */
+function recordingBody(recording: Recording, user: Principal): z.infer<typeof callRecordingSchema> {
+  const audioUrl = `/api/recordings/${encodeURIComponent(recording.id)}/audio`;
+  return {
+    id: recording.id,
+    mode: recording.mode,
+    status: recording.status,
+    contentType: recording.contentType,
+    durationMs: recording.durationMs,
+    startedAt: recording.startedAt,
+    audioUrl,
+    downloadUrl: mayDownloadRecordings(user.role) ? `${audioUrl}?download=1` : null,
+  };
+}
 
 /** Milliseconds from `origin` to `iso` (never negative), or null when the time is unknown. */
 function offsetFrom(origin: string, iso: string | null): number | null {
@@ -149,14 +179,15 @@ const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const user = request.user as Principal;
       const call = await getCall(db, request.params.id);
       if (!call) throw fastify.httpErrors.notFound(`No call ${request.params.id}.`);
-      const [transitions, transcript, toolCalls, turnMetrics] = await Promise.all([
+      const [transitions, transcript, toolCalls, turnMetrics, recording] = await Promise.all([
         listTransitions(db, call.id),
         listTranscript(db, call.id),
         listToolCalls(db, call.id),
         listTurnMetrics(db, call.id),
+        playableRecording(db, call.id),
       ]);
       // Transcript lines seek the recording, so their offsets count from where it starts.
-      const origin = call.startedAt;
+      const origin = recording?.startedAt ?? call.startedAt;
       return {
         ...toListItem(call, user, config),
         // LiveKit's individual dispatch rule names rooms after the caller's number.
@@ -187,6 +218,7 @@ const callRoutes: FastifyPluginAsyncZod = async (fastify) => {
           durationMs: tool.durationMs,
         })),
         turnMetrics,
+        recording: recording ? recordingBody(recording, user) : null,
       };
     },
   );

@@ -80,3 +80,15 @@ export const turnMetricsSchema = z.object({
   ttsTtfbMs: z.number().nullable(),
   totalMs: z.number().nullable(),
 });
+
+/** The call's recording as the console plays it; `downloadUrl` is null for roles that may not download. */
+export const callRecordingSchema = z.object({
+  id: z.string(),
+  mode: z.enum(['egress', 'agent']),
+  status: z.enum(['recording', 'pending', 'uploaded', 'failed']),
+  contentType: z.string(),
+  durationMs: z.number().nullable(),
+  startedAt: z.string(),
+  audioUrl: z.string(),
+  downloadUrl: z.string().nullable(),
+});
