@@ -194,6 +194,25 @@ describe('console login and sessions', () => {
     ]);
   });
 
+  it('prunes expired sessions and old login attempts every hour', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval'] });
+    vi.setSystemTime(new Date('2026-11-21T08:00:00.000Z'));
+    const app = await buildTestApp({ env: { SESSION_TTL_HOURS: '1' } });
+    await sessionFor(app, 'viewer');
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'ghost@dealer.test', password: 'wrong password' },
+    });
+    const count = async (table: 'sessions' | 'login_attempts') =>
+      (await app.db.selectFrom(table).select('id').execute()).length;
+    expect(await count('sessions')).toBe(1);
+    vi.setSystemTime(new Date('2026-11-23T08:00:00.000Z'));
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    await expect.poll(() => count('sessions')).toBe(0);
+    await expect.poll(() => count('login_attempts')).toBe(0);
+  });
+
   it('ends sessions of a disabled user at once and keeps the last admin', async () => {
     const app = await buildTestApp();
     const admin = await sessionFor(app, 'admin');

@@ -203,7 +203,7 @@ export async function seedFixtureRecording(
     metadata: { callId: call.id },
   });
   const lastLine = FIXTURE_LINES.at(-1);
-  return createRecording(
+  const { recording } = await createRecording(
     db,
     {
       id: `rec-${call.id}`,
@@ -218,4 +218,5 @@ export async function seedFixtureRecording(
     },
     new Date(call.startedAt),
   );
+  return recording;
 }

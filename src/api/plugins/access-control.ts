@@ -6,9 +6,11 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   authenticateApiToken,
+  deleteStaleSessions,
   findActiveSession,
   isRole,
   type Principal,
+  pruneLoginAttempts,
   type Role,
   roleAtLeast,
 } from '../../auth/index.js';
@@ -59,6 +61,9 @@ const PLUGIN_ROUTE_ACCESS: readonly {
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** How often stale sessions and old login attempts are deleted. */
+const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
 /** The header browsers send the CSRF token in (the console reads it from `/api/auth/me`). */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -175,6 +180,23 @@ export default fp(
     }
 
     fastify.decorateRequest('user', null);
+
+    // Expired sessions and login attempts older than any lockout window serve no one: prune hourly.
+    const prune = async () => {
+      const now = Date.now();
+      try {
+        await deleteStaleSessions(db, new Date(now - HOUSEKEEPING_INTERVAL_MS));
+        await pruneLoginAttempts(
+          db,
+          new Date(now - 2 * config.console.loginLockoutMs - 86_400_000),
+        );
+      } catch (error) {
+        fastify.log.warn({ err: error }, 'pruning sessions and login attempts failed');
+      }
+    };
+    const housekeeping = setInterval(() => void prune(), HOUSEKEEPING_INTERVAL_MS);
+    housekeeping.unref();
+    fastify.addHook('onClose', async () => clearInterval(housekeeping));
 
     async function authenticate(
       request: FastifyRequest,
