@@ -10,7 +10,7 @@ import { createTestDatabase } from './databases.js';
  * audit config), on a fresh SQLite database; closed after the test.
  */
 export async function buildTestAppWithRoutes(
-  routes: (scope: FastifyInstance) => void,
+  routes: (scope: FastifyInstance) => void | Promise<void>,
   config: Config = testConfig(),
 ): Promise<FastifyInstance> {
   const database = await createTestDatabase('sqlite');

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import cors from '@fastify/cors';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
@@ -26,10 +25,6 @@ declare module 'fastify' {
     /** Every route registered so far and the access level it declares (for the fail-closed test). */
     routeAccess: RouteAccessRegistry;
   }
-  interface FastifyContextConfig {
-    /** Public route that browsers call cross-site (the website widget): Origin must be allow-listed. */
-    allowedOrigins?: boolean;
-  }
 }
 
 export interface RegisteredRoute {
@@ -47,17 +42,10 @@ const ACCESS_LEVELS: readonly string[] = ['public', 'signed', 'viewer', 'supervi
 
 /**
  * Routes that plugins register without a way to pass route config get their access here. The
- * OpenAPI description is public: it documents an open-source API and holds no data. CORS
- * preflights (`OPTIONS *`, only when WEB_CALL_ALLOWED_ORIGINS is set) carry no credentials.
+ * OpenAPI description is public: it documents an open-source API and holds no data.
  */
-const PLUGIN_ROUTE_ACCESS: readonly {
-  method?: string;
-  url: string;
-  prefix: boolean;
-  access: RouteAccess;
-}[] = [
-  { url: '/docs', prefix: true, access: 'public' },
-  { method: 'OPTIONS', url: '*', prefix: false, access: 'public' },
+const PLUGIN_ROUTE_PREFIXES: readonly { prefix: string; access: RouteAccess }[] = [
+  { prefix: '/docs', access: 'public' },
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -103,11 +91,11 @@ function declaredAccess(route: RouteOptions): RouteAccess | undefined {
   const access = route.config?.access;
   if (access !== undefined) return access;
   const { url, method } = route;
-  return PLUGIN_ROUTE_ACCESS.find(
-    (p) =>
-      (p.method === undefined || p.method === method) &&
-      (url === p.url || (p.prefix && url.startsWith(`${p.url}/`))),
-  )?.access;
+  // @fastify/cors's preflight route (`OPTIONS <prefix>*`): it answers in a hook, and browsers
+  // send preflights without credentials, so they could never pass a role check anyway.
+  if (method === 'OPTIONS' && url.endsWith('*')) return 'public';
+  return PLUGIN_ROUTE_PREFIXES.find((p) => url === p.prefix || url.startsWith(`${p.prefix}/`))
+    ?.access;
 }
 
 function bearerToken(header: string) {
@@ -117,8 +105,8 @@ function bearerToken(header: string) {
 
 /**
  * Authentication and authorization for every route, from its declared `config.access`:
- * - `public`: anyone, rate-limited per client address (PUBLIC_RATE_LIMIT_PER_MINUTE), plus an
- *   Origin allow-list when the route sets `config.allowedOrigins`;
+ * - `public`: anyone, rate-limited per client address (PUBLIC_RATE_LIMIT_PER_MINUTE); routes
+ *   that browsers call cross-site check their own Origin allow-list (web calls);
  * - `signed`: anyone; the route checks the request signature itself (LiveKit webhooks);
  * - `viewer` < `supervisor` < `admin`: a session cookie or `Authorization: Bearer <API token>`
  *   with at least that role, else 401 (no credentials) or 403 (role too low). Cookie-authenticated
@@ -168,17 +156,6 @@ export default fp(
         return Array.isArray(value) ? value[0] : value;
       },
     });
-    const allowedOrigins = new Set(config.telephony.webCallAllowedOrigins);
-    if (config.api.publicUrl) allowedOrigins.add(new URL(config.api.publicUrl).origin);
-    if (config.telephony.webCallAllowedOrigins.length > 0) {
-      // The website widget calls us cross-site; without credentials, so cookies never travel.
-      await fastify.register(cors, {
-        origin: (origin, callback) =>
-          callback(null, origin !== undefined && allowedOrigins.has(origin)),
-        credentials: false,
-      });
-    }
-
     fastify.decorateRequest('user', null);
 
     // Expired sessions and login attempts older than any lockout window serve no one: prune hourly.
@@ -243,11 +220,7 @@ export default fp(
         );
         throw fastify.httpErrors.forbidden('This route is not open to anyone.');
       }
-      if (access === 'public') {
-        if (request.routeOptions.config.allowedOrigins) checkOrigin(request);
-        return;
-      }
-      if (access === 'signed') return;
+      if (access === 'public' || access === 'signed') return;
       const principal = await authenticate(request, reply);
       if (!principal) {
         throw fastify.httpErrors.unauthorized('Log in, or send an API token as Bearer.');
@@ -267,13 +240,6 @@ export default fp(
       }
       done();
     });
-
-    function checkOrigin(request: FastifyRequest): void {
-      const origin = request.headers.origin;
-      if (!origin || !allowedOrigins.has(origin)) {
-        throw fastify.httpErrors.forbidden('This origin may not start web calls.');
-      }
-    }
   },
   { name: 'access-control', dependencies: ['database', '@fastify/sensible'] },
 );
