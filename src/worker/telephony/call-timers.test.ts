@@ -66,6 +66,16 @@ describe('CallTimers', () => {
     expect(fired).toEqual(['prompt', 'prompt']);
   });
 
+  it('starts over on caller activity reported without a speaking state (text, no VAD)', () => {
+    timers.start();
+    vi.advanceTimersByTime(12 * SECOND);
+    timers.noteCallerActivity();
+    vi.advanceTimersByTime(12 * SECOND - 1);
+    expect(fired).toEqual(['prompt']);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual(['prompt', 'prompt']);
+  });
+
   it('warns before the maximum duration, then ends the call, and silence stops counting', () => {
     timers.start();
     for (let minute = 0; minute < 20; minute += 1) {

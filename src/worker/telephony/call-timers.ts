@@ -67,6 +67,15 @@ export class CallTimers {
     this.#rearmSilence();
   }
 
+  /**
+   * The caller said something (a final transcript, a typed message): the silence starts over even
+   * when no speaking state was reported (no VAD, text input).
+   */
+  noteCallerActivity(): void {
+    if (this.#phase === 'prompted') this.#phase = 'listening';
+    this.#rearmSilence();
+  }
+
   /** The agent is thinking or speaking (true) or waiting for the caller (false). */
   setAgentBusy(busy: boolean): void {
     this.#agentBusy = busy;
