@@ -1,15 +1,17 @@
-import { createHmac } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import { SIPMediaEncryption, SIPTransport } from '@livekit/protocol';
+import type { SipClient } from 'livekit-server-sdk';
+import type { SipConfig } from './sip-config.js';
 import {
-  RoomAgentDispatch,
-  RoomConfiguration,
-  SIPDispatchRuleInfo,
-  SIPInboundTrunkInfo,
-  SIPOutboundTrunkInfo,
-  type SipClient,
-} from 'livekit-server-sdk';
-import { dispatchRuleName, type OutboundConfig, type SipConfig } from './sip-config.js';
+  desiredDispatchRule,
+  desiredInboundTrunk,
+  desiredOutboundTrunk,
+  differences,
+  dispatchFields,
+  inboundFields,
+  managedRole,
+  outboundFields,
+  type SipResourceKind,
+  type SipRole,
+} from './sip-resources.js';
 
 /**
  * Makes LiveKit's SIP trunks and dispatch rule match `config/sip.yaml`, idempotently. What we own
@@ -17,24 +19,11 @@ import { dispatchRuleName, type OutboundConfig, type SipConfig } from './sip-con
  * touched; each role (inbound trunk, dispatch rule, outbound trunk) exists at most once.
  */
 
-/** The `managedBy` value in the metadata of every resource provisioning creates. */
-export const MANAGED_BY = 'dealership-voice-line';
-
-export type SipRole = 'inbound' | 'dispatch' | 'outbound';
-export type SipResourceKind = 'inbound-trunk' | 'dispatch-rule' | 'outbound-trunk';
-
 const KIND: Record<SipRole, SipResourceKind> = {
   inbound: 'inbound-trunk',
   dispatch: 'dispatch-rule',
   outbound: 'outbound-trunk',
 };
-
-interface Marker {
-  managedBy: typeof MANAGED_BY;
-  role: SipRole;
-  /** HMAC of the credentials: LiveKit may not echo passwords back, so a change is seen here. */
-  auth?: string;
-}
 
 export interface SipChange {
   action: 'created' | 'updated' | 'unchanged' | 'deleted';
@@ -55,173 +44,6 @@ export interface ProvisionOptions {
   dryRun?: boolean;
 }
 
-function markerFor(role: SipRole, auth?: string): string {
-  const marker: Marker = { managedBy: MANAGED_BY, role, ...(auth ? { auth } : {}) };
-  return JSON.stringify(marker);
-}
-
-/** The role a resource plays for us, or null when it is not ours. */
-export function managedRole(metadata: string): SipRole | null {
-  try {
-    const parsed = JSON.parse(metadata) as Partial<Marker> | null;
-    if (parsed?.managedBy !== MANAGED_BY) return null;
-    return parsed.role === 'inbound' || parsed.role === 'dispatch' || parsed.role === 'outbound'
-      ? parsed.role
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function authFingerprint(
-  key: string,
-  auth: { username: string; password: string } | undefined,
-): string | undefined {
-  if (!auth) return undefined;
-  return createHmac('sha256', key)
-    .update(`${auth.username}\n${auth.password}`)
-    .digest('base64url')
-    .slice(0, 22);
-}
-
-const MEDIA_ENCRYPTION: Record<SipConfig['inbound']['mediaEncryption'], SIPMediaEncryption> = {
-  disable: SIPMediaEncryption.SIP_MEDIA_ENCRYPT_DISABLE,
-  allow: SIPMediaEncryption.SIP_MEDIA_ENCRYPT_ALLOW,
-  require: SIPMediaEncryption.SIP_MEDIA_ENCRYPT_REQUIRE,
-};
-
-const TRANSPORT: Record<OutboundConfig['transport'], SIPTransport> = {
-  auto: SIPTransport.SIP_TRANSPORT_AUTO,
-  udp: SIPTransport.SIP_TRANSPORT_UDP,
-  tcp: SIPTransport.SIP_TRANSPORT_TCP,
-  tls: SIPTransport.SIP_TRANSPORT_TLS,
-};
-
-const seconds = (value: number | undefined) =>
-  value === undefined ? undefined : { seconds: BigInt(value) };
-
-/** The inbound trunk the file describes. */
-export function desiredInboundTrunk(
-  config: SipConfig,
-  fingerprintKey: string,
-): SIPInboundTrunkInfo {
-  const inbound = config.inbound;
-  return new SIPInboundTrunkInfo({
-    name: inbound.name,
-    metadata: markerFor('inbound', authFingerprint(fingerprintKey, inbound.auth)),
-    numbers: inbound.numbers,
-    allowedAddresses: inbound.allowedAddresses,
-    allowedNumbers: inbound.allowedNumbers,
-    authUsername: inbound.auth?.username ?? '',
-    authPassword: inbound.auth?.password ?? '',
-    headersToAttributes: inbound.headersToAttributes,
-    krispEnabled: inbound.krisp,
-    // The top-level field every LiveKit SIP version reads (`media.encryption` is newer).
-    mediaEncryption: MEDIA_ENCRYPTION[inbound.mediaEncryption],
-    ringingTimeout: seconds(inbound.ringingTimeoutSeconds),
-    maxCallDuration: seconds(inbound.maxCallDurationSeconds),
-  });
-}
-
-/** The dispatch rule the file describes: a new room per caller with our agent dispatched into it. */
-export function desiredDispatchRule(
-  config: SipConfig,
-  inboundTrunkId: string,
-): SIPDispatchRuleInfo {
-  const dispatch = config.dispatch;
-  return new SIPDispatchRuleInfo({
-    name: dispatchRuleName(config),
-    metadata: markerFor('dispatch'),
-    rule: {
-      rule: {
-        case: 'dispatchRuleIndividual',
-        value: { roomPrefix: dispatch.roomPrefix, pin: dispatch.pin ?? '' },
-      },
-    },
-    trunkIds: [inboundTrunkId],
-    hidePhoneNumber: dispatch.hidePhoneNumber,
-    attributes: dispatch.attributes,
-    roomConfig: new RoomConfiguration({
-      emptyTimeout: dispatch.emptyTimeoutSeconds,
-      departureTimeout: dispatch.departureTimeoutSeconds,
-      agents: [
-        new RoomAgentDispatch({
-          agentName: dispatch.agentName,
-          metadata: JSON.stringify(dispatch.metadata),
-        }),
-      ],
-    }),
-  });
-}
-
-/** The outbound trunk the file describes (for callbacks). */
-export function desiredOutboundTrunk(
-  outbound: OutboundConfig,
-  fingerprintKey: string,
-): SIPOutboundTrunkInfo {
-  return new SIPOutboundTrunkInfo({
-    name: outbound.name,
-    metadata: markerFor('outbound', authFingerprint(fingerprintKey, outbound.auth)),
-    address: outbound.address,
-    transport: TRANSPORT[outbound.transport],
-    numbers: outbound.numbers,
-    authUsername: outbound.auth?.username ?? '',
-    authPassword: outbound.auth?.password ?? '',
-    destinationCountry: outbound.destinationCountry ?? '',
-  });
-}
-
-const sorted = (values: readonly string[]) => [...values].sort();
-const durationSeconds = (d: { seconds: bigint } | undefined) => Number(d?.seconds ?? 0n);
-
-// What we compare. Passwords are left out: the credentials fingerprint in the metadata stands in.
-function inboundFields(t: SIPInboundTrunkInfo) {
-  return {
-    name: t.name,
-    metadata: t.metadata,
-    numbers: sorted(t.numbers),
-    allowedAddresses: sorted(t.allowedAddresses),
-    allowedNumbers: sorted(t.allowedNumbers),
-    authUsername: t.authUsername,
-    headersToAttributes: t.headersToAttributes,
-    krispEnabled: t.krispEnabled,
-    mediaEncryption: t.mediaEncryption,
-    ringingTimeout: durationSeconds(t.ringingTimeout),
-    maxCallDuration: durationSeconds(t.maxCallDuration),
-  };
-}
-
-function dispatchFields(r: SIPDispatchRuleInfo) {
-  return {
-    name: r.name,
-    metadata: r.metadata,
-    rule: r.rule?.toJson() ?? null,
-    trunkIds: sorted(r.trunkIds),
-    hidePhoneNumber: r.hidePhoneNumber,
-    attributes: r.attributes,
-    roomConfig: r.roomConfig?.toJson() ?? null,
-  };
-}
-
-function outboundFields(t: SIPOutboundTrunkInfo) {
-  return {
-    name: t.name,
-    metadata: t.metadata,
-    address: t.address,
-    transport: t.transport,
-    numbers: sorted(t.numbers),
-    authUsername: t.authUsername,
-    destinationCountry: t.destinationCountry,
-  };
-}
-
-/** The names of the fields whose values differ. */
-function differences<T extends object>(current: T, desired: T): string[] {
-  return (Object.keys(desired) as (keyof T)[])
-    .filter((key) => !isDeepStrictEqual(current[key], desired[key]))
-    .map(String);
-}
-
 interface Existing<T> {
   keep: T | undefined;
   duplicates: T[];
@@ -239,7 +61,7 @@ async function reconcile<T extends { name: string; metadata: string }>(
   desired: T,
   ops: {
     id(item: T): string;
-    fields(item: T): object;
+    fields(item: T): Record<string, unknown>;
     create(): Promise<T>;
     replace(id: string): Promise<T>;
     remove(id: string): Promise<void>;
@@ -260,11 +82,12 @@ async function reconcile<T extends { name: string; metadata: string }>(
   }
   const current = existing.keep;
   if (!current) {
-    if (dryRun)
+    if (dryRun) {
       return {
         id: '',
         changes: [...changes, { action: 'created', kind, name: desired.name, id: '' }],
       };
+    }
     let created = await ops.create();
     // Some fields cannot be set through the create call (e.g. maxCallDuration): converge them now.
     if (differences(ops.fields(created), ops.fields(desired)).length > 0) {

@@ -4,7 +4,8 @@ import type { SIPDispatchRuleInfo, SipClient } from 'livekit-server-sdk';
 import type { Config } from '../config/index.js';
 import { createLiveKitClients, LiveKitNotConfiguredError } from './livekit-clients.js';
 import { describeLiveKitError } from './livekit-errors.js';
-import { formatChange, managedRole, provisionSip, teardownSip } from './provisioning.js';
+import { formatChange, provisionSip, teardownSip } from './provisioning.js';
+import { managedRole } from './sip-resources.js';
 import { loadSipConfig, SipConfigError, type EnvironmentRecord } from './sip-config.js';
 
 export const SIP_USAGE = `Usage: npm run sip -- <command> [--file config/sip.yaml] [--dry-run]
@@ -95,23 +96,20 @@ async function printStatus(sip: SipClient, out: (line: string) => void): Promise
 
 async function run(command: Command, file: string, dryRun: boolean, deps: SipCommandDeps) {
   const { config } = deps;
-  const sipConfig =
-    command === 'check' || command === 'provision'
-      ? await loadSipConfig(file, { env: deps.env, defaultAgentName: config.livekit.agentName })
-      : undefined;
+  const load = () =>
+    loadSipConfig(file, { env: deps.env, defaultAgentName: config.livekit.agentName });
   if (command === 'check') {
+    await load();
     deps.out(`${path.relative(process.cwd(), file) || file} is valid`);
     return;
   }
+  // The file is checked before LiveKit is contacted, so a typo never half-provisions.
+  const sipConfig = command === 'provision' ? await load() : undefined;
   const sip = deps.sip ?? createLiveKitClients(config.livekit).sip;
   if (command === 'status') return printStatus(sip, deps.out);
-  const changes =
-    command === 'provision' && sipConfig
-      ? await provisionSip(sip, sipConfig, {
-          fingerprintKey: config.livekit.apiSecret ?? '',
-          dryRun,
-        })
-      : await teardownSip(sip, { dryRun });
+  const changes = sipConfig
+    ? await provisionSip(sip, sipConfig, { fingerprintKey: config.livekit.apiSecret ?? '', dryRun })
+    : await teardownSip(sip, { dryRun });
   for (const change of changes) deps.out(formatChange(change, dryRun));
   if (changes.length === 0) deps.out('nothing to do');
 }
