@@ -10,6 +10,9 @@ import accessControl from './plugins/access-control.js';
 import audit from './plugins/audit.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import livekit from './plugins/livekit.js';
+import livekitCallSync from './plugins/livekit-call-sync.js';
+import livekitEvents from './plugins/livekit-events.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -19,6 +22,8 @@ import callRoutes from './routes/calls.js';
 import healthRoutes from './routes/health.js';
 import tokenRoutes from './routes/tokens.js';
 import userRoutes from './routes/users.js';
+import webCallRoutes from './routes/web-calls.js';
+import webhookRoutes from './routes/webhooks.js';
 
 /** Who may call a route; enforced by the access-control plugin (`plugins/access-control.ts`). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
@@ -60,6 +65,9 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(accessControl);
     await fastify.register(audit);
     await fastify.register(openapi);
+    await fastify.register(livekit);
+    await fastify.register(livekitEvents);
+    await fastify.register(livekitCallSync);
 
     await fastify.register(healthRoutes);
     await fastify.register(authRoutes);
@@ -68,6 +76,8 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(auditRoutes);
     await fastify.register(callRoutes);
     await fastify.register(consolePlugin);
+    await fastify.register(webhookRoutes);
+    await fastify.register(webCallRoutes);
   },
   { name: 'app' },
 );

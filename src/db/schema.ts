@@ -223,6 +223,14 @@ export interface KnowledgeSectionTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookEventTable {
+  /** LiveKit's event id (`EV_...`), or `sha256:<body hash>` for events without one. */
+  id: string;
+  event: string;
+  room_name: string | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   vehicles: VehicleTable;
   calls: CallTable;
@@ -238,6 +246,7 @@ export interface Database {
   appointments: AppointmentTable;
   knowledge_sections: KnowledgeSectionTable;
   recordings: RecordingTable;
+  webhook_events: WebhookEventTable;
 }
 
 export type VehicleRow = Selectable<VehicleTable>;
