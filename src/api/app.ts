@@ -5,11 +5,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
+import recordingsPlugin from './plugins/recordings.js';
 import healthRoutes from './routes/health.js';
+import recordingRoutes from './routes/recordings.js';
 
 /** Who may call a route; enforced by the access-control plugin (staff console issue). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
@@ -30,6 +33,8 @@ export interface AppDependencies {
   logger?: Logger;
   /** Whether closing the app closes the database (true for the server process). */
   ownsDatabase?: boolean;
+  /** The process metrics (`createMetrics()`); tests may omit them. */
+  metrics?: Metrics;
 }
 
 /** The application as one plugin: shared plugins first, then the routes. */
@@ -47,8 +52,10 @@ export const appPlugin = fp<AppDependencies>(
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
     await fastify.register(openapi);
+    await fastify.register(recordingsPlugin, { logger: deps.logger, metrics: deps.metrics });
 
     await fastify.register(healthRoutes);
+    await fastify.register(recordingRoutes);
   },
   { name: 'app' },
 );
