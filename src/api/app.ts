@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import consolePlugin from './console/console-plugin.js';
 import accessControl from './plugins/access-control.js';
 import audit from './plugins/audit.js';
@@ -15,11 +16,13 @@ import livekitCallSync from './plugins/livekit-call-sync.js';
 import livekitEvents from './plugins/livekit-events.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
+import recordingsPlugin from './plugins/recordings.js';
 import securityHeaders from './plugins/security-headers.js';
 import auditRoutes from './routes/audit.js';
 import authRoutes from './routes/auth.js';
 import callRoutes from './routes/calls.js';
 import healthRoutes from './routes/health.js';
+import recordingRoutes from './routes/recordings.js';
 import tokenRoutes from './routes/tokens.js';
 import userRoutes from './routes/users.js';
 import webCallRoutes from './routes/web-calls.js';
@@ -44,6 +47,8 @@ export interface AppDependencies {
   logger?: Logger;
   /** Whether closing the app closes the database (true for the server process). */
   ownsDatabase?: boolean;
+  /** The process metrics (`createMetrics()`); tests may omit them. */
+  metrics?: Metrics;
 }
 
 /** The application as one plugin: shared plugins first, then the routes. */
@@ -68,6 +73,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(livekit);
     await fastify.register(livekitEvents);
     await fastify.register(livekitCallSync);
+    await fastify.register(recordingsPlugin, { logger: deps.logger, metrics: deps.metrics });
 
     await fastify.register(healthRoutes);
     await fastify.register(authRoutes);
@@ -78,6 +84,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(consolePlugin);
     await fastify.register(webhookRoutes);
     await fastify.register(webCallRoutes);
+    await fastify.register(recordingRoutes);
   },
   { name: 'app' },
 );
