@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { createApiToken, createUser, type Role } from '../../src/auth/index.js';
 import { createCall } from '../../src/calls/index.js';
-import { testConfig } from '../helpers/app.js';
+import { tempDir, testConfig } from '../helpers/app.js';
+import { seedFixtureRecording } from '../helpers/console-seed.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { bearerHeaders, type BrowserSession, sessionFor, TEST_PASSWORD } from '../helpers/auth.js';
 
@@ -18,12 +19,15 @@ const WHO: readonly Who[] = ['anonymous', 'viewer', 'supervisor', 'admin', 'toke
 interface Ctx {
   app: FastifyInstance;
   callId: string;
+  recordingId: string;
   targetUserId: number;
   unique: () => number;
 }
 
 interface Row {
   route: string;
+  /** Names a second row for the same route (another variant of the request). */
+  label?: string;
   status: [anonymous: number, viewer: number, supervisor: number, admin: number, token: number];
   /** The concrete request (defaults to the route's method and URL). */
   request?: (ctx: Ctx) => Promise<Partial<InjectOptions>> | Partial<InjectOptions>;
@@ -73,6 +77,37 @@ const MATRIX: Row[] = [
       return { url: `/api/tokens/${apiToken.id}` };
     } },
   { route: 'GET /api/audit',              status: [401, 403, 403, 200, 403] },
+  { route: 'GET /api/calls/active',       status: [401, 200, 200, 200, 200] },
+  { route: 'GET /api/recordings',         status: [401, 200, 200, 200, 200] },
+  { route: 'GET /api/recordings/:id',     status: [401, 200, 200, 200, 200],
+    request: ({ recordingId }) => ({ url: `/api/recordings/${recordingId}` }) },
+  { route: 'GET /api/recordings/:id/audio', status: [401, 206, 206, 206, 206],
+    request: ({ recordingId }) => ({
+      url: `/api/recordings/${recordingId}/audio`,
+      headers: { range: 'bytes=0-99' },
+    }) },
+  { route: 'GET /api/recordings/:id/audio', label: 'download (?download=1)',
+    status: [401, 403, 200, 200, 200],
+    request: ({ recordingId }) => ({ url: `/api/recordings/${recordingId}/audio?download=1` }) },
+  { route: 'DELETE /api/recordings/:id',  status: [401, 403, 204, 204, 204],
+    request: async ({ app, unique }) => {
+      const call = await createCall(app.db, { roomName: `doomed-${unique()}`, channel: 'sip' });
+      const recording = await seedFixtureRecording(app.db, app.recordings.store, call);
+      return { url: `/api/recordings/${recording.id}` };
+    } },
+  // Signed: the route checks LiveKit's signature itself; without LiveKit keys it cannot (503).
+  { route: 'POST /webhooks/livekit',      status: [503, 503, 503, 503, 503],
+    request: () => ({ headers: { 'content-type': 'application/webhook+json' }, payload: '{}' }) },
+  // Public, origin-checked by the route; LiveKit is not configured in this app (503).
+  { route: 'POST /api/web-calls',         status: [503, 503, 503, 503, 503],
+    request: () => ({ payload: {} }) },
+  { route: 'OPTIONS /api/web-calls*',     status: [204, 204, 204, 204, 204],
+    request: () => ({
+      url: '/api/web-calls',
+      headers: { origin: 'https://www.dealer.test', 'access-control-request-method': 'POST' },
+    }) },
+  { route: 'POST /api/web-calls/:room/end', status: [401, 403, 503, 503, 503],
+    request: () => ({ url: '/api/web-calls/web_0123456789ab/end' }) },
   { route: 'GET /',                       status: [200, 200, 200, 200, 200] },
   { route: 'GET /console/*',              status: [200, 200, 200, 200, 200],
     request: () => ({ url: '/console/app.js' }) },
@@ -90,18 +125,28 @@ describe('access matrix: route x role -> status', () => {
   beforeAll(async () => {
     // One app for the whole table (buildTestApp closes per test).
     app = await buildApp({
-      config: testConfig(),
+      config: testConfig({
+        RECORDINGS_DIR: tempDir(),
+        WEB_CALL_ALLOWED_ORIGINS: 'https://www.dealer.test',
+      }),
       database: await createTestDatabase('sqlite'),
       ownsDatabase: true,
     });
     await app.ready();
     const call = await createCall(app.db, { roomName: 'matrix-room', channel: 'sip' });
+    const recording = await seedFixtureRecording(app.db, app.recordings.store, call);
     const target = await createUser(app.db, {
       email: 'target@dealer.test',
       password: TEST_PASSWORD,
       role: 'viewer',
     });
-    ctx = { app, callId: call.id, targetUserId: target.id, unique: () => (n += 1) };
+    ctx = {
+      app,
+      callId: call.id,
+      recordingId: recording.id,
+      targetUserId: target.id,
+      unique: () => (n += 1),
+    };
     for (const role of ['viewer', 'supervisor', 'admin'] as const) {
       sessions.set(role, await sessionFor(app, role));
     }
@@ -136,7 +181,7 @@ describe('access matrix: route x role -> status', () => {
   });
 
   for (const row of MATRIX) {
-    it(`${row.route}: ${WHO.map((w, i) => `${w} ${row.status[i]}`).join(', ')}`, async () => {
+    it(`${row.route}${row.label ? ` ${row.label}` : ''}: ${WHO.map((w, i) => `${w} ${row.status[i]}`).join(', ')}`, async () => {
       const [method, url] = row.route.split(' ') as [InjectOptions['method'], string];
       const actual: number[] = [];
       for (const who of WHO) {
@@ -148,7 +193,11 @@ describe('access matrix: route x role -> status', () => {
         });
         actual.push(response.statusCode);
         if (method === 'GET') {
-          const head = await app.inject({ ...request, method: 'HEAD', headers });
+          const head = await app.inject({
+            ...request,
+            method: 'HEAD',
+            headers: { ...headers, ...request.headers },
+          });
           expect(head.statusCode, `HEAD ${request.url} as ${who}`).toBe(response.statusCode);
         }
       }

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RouteAccess } from '../../src/api/app.js';
 import { createUser, listAuditEvents, sha256Hex } from '../../src/auth/index.js';
-import { buildTestApp, testConfig } from '../helpers/app.js';
+import { buildTestApp } from '../helpers/app.js';
 import { bearerHeaders, logInAs, sessionFor, TEST_PASSWORD } from '../helpers/auth.js';
 import { buildTestAppWithRoutes } from '../helpers/app-with-routes.js';
 

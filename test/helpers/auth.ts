@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createApiToken, createUser, type Role } from '../../src/auth/index.js';
 
 /** The password every test user gets. */
@@ -66,4 +66,20 @@ export async function sessionFor(app: FastifyInstance, role: Role): Promise<Brow
   const email = `${role}-${counter}@dealer.test`;
   await createUser(app.db, { email, password: TEST_PASSWORD, role });
   return logInAs(app, email);
+}
+
+/**
+ * The same app, with every `inject` sent with an API token holding `role`: for route tests that
+ * are about what a route does, not about who may call it (the access matrix covers that).
+ */
+export async function authorizedAs(app: FastifyInstance, role: Role): Promise<FastifyInstance> {
+  const auth = await bearerHeaders(app, role);
+  const inject = (options: InjectOptions | string) => {
+    const request = typeof options === 'string' ? { url: options } : options;
+    return app.inject({ ...request, headers: { ...auth, ...request.headers } });
+  };
+  return new Proxy(app, {
+    get: (target, property, receiver) =>
+      property === 'inject' ? inject : Reflect.get(target, property, receiver),
+  });
 }

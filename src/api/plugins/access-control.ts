@@ -15,6 +15,7 @@ import {
 } from '../../auth/index.js';
 import type { Config } from '../../config/index.js';
 import type { RouteAccess } from '../app.js';
+import { applyRoutePolicy } from './route-policies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -121,6 +122,7 @@ export default fp(
     const routes: { method: string; url: string; options: RouteOptions }[] = [];
 
     fastify.addHook('onRoute', (route) => {
+      applyRoutePolicy(route);
       const access = declaredAccess(route);
       if (access !== undefined && route.config?.access === undefined) {
         route.config = { ...route.config, access };
@@ -225,10 +227,20 @@ export default fp(
       if (!principal) {
         throw fastify.httpErrors.unauthorized('Log in, or send an API token as Bearer.');
       }
-      if (!isRole(principal.role) || !roleAtLeast(principal.role, access)) {
-        throw fastify.httpErrors.forbidden(`This needs the ${access} role.`);
+      const required = request.routeOptions.config.accessFor?.(request) ?? access;
+      for (const level of [access, required]) {
+        if (!isRole(principal.role) || !isRole(level) || !roleAtLeast(principal.role, level)) {
+          throw fastify.httpErrors.forbidden(`This needs the ${level} role.`);
+        }
       }
       request.user = principal;
+    });
+
+    fastify.addHook('preSerialization', async (request, reply, payload) => {
+      const present = request.routeOptions.config.present;
+      // Error bodies pass through as they are.
+      if (!present || !request.user || reply.statusCode >= 300) return payload;
+      return present(payload, request.user, config);
     });
 
     // Callback style: @fastify/csrf-protection replies with 403 itself and never calls done then.

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
+import type { RouteAudit } from './route-policies.js';
 import {
   type AuditAction,
   hasAuditEvent,
@@ -22,10 +23,11 @@ export interface RouteAuditConfig {
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * Audit every successful (2xx) request to this route, e.g. `audit: 'recording.download'`.
-     * `recording.listen` is recorded once per session and recording (the first audio request).
+     * Audit every successful (2xx) request to this route, e.g. `audit: 'recording.download'`, or
+     * a function choosing per request. `recording.listen` is recorded once per session and
+     * recording (the first audio request).
      */
-    audit?: AuditAction | RouteAuditConfig;
+    audit?: RouteAudit;
   }
   interface FastifyRequest {
     /** Appends an audit event as the current user, with the client address and user agent. */
@@ -65,7 +67,9 @@ export default fp(
       const declared = request.routeOptions.config.audit;
       if (!declared || request.method === 'HEAD') return;
       if (reply.statusCode < 200 || reply.statusCode >= 300) return;
-      const audit = normalize(declared);
+      const chosen = typeof declared === 'function' ? declared(request) : declared;
+      if (!chosen) return;
+      const audit = normalize(chosen);
       const params = (request.params ?? {}) as Record<string, unknown>;
       const target = { type: audit.targetType, id: String(params[audit.param] ?? '') };
       if (audit.oncePerSession && request.user) {

@@ -136,6 +136,22 @@ describe('calls API', () => {
     });
     expect(JSON.stringify(detail)).not.toContain('5551234567');
 
+    const live = await createCall(app.db, {
+      roomName: 'call-_+15550001234_live',
+      channel: 'sip',
+      callerNumber: '+15550001234',
+    });
+    const active = (
+      await app.inject({ method: 'GET', url: '/api/calls/active', headers: viewer })
+    ).json();
+    expect(active.items).toContainEqual(
+      expect.objectContaining({
+        id: live.id,
+        callerNumber: '+1 •••• ••• 1234',
+        roomName: 'call-_+1 •••• ••• 1234_live',
+      }),
+    );
+
     const unmasked = await buildTestApp({ env: { MASK_PHONE_NUMBERS_FOR_VIEWER: 'false' } });
     await seedCalls(unmasked.db);
     const viewer2 = await bearerHeaders(unmasked, 'viewer');
