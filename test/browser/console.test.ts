@@ -100,6 +100,14 @@ describe.skipIf(!available)('staff console in Chromium', () => {
 
   const playerTime = (page: Page) =>
     page.$eval('#player', (audio) => (audio as unknown as AudioLike).currentTime);
+  /** Waits (polling in the page; the CSP forbids string evaluation) until the player is past `seconds`. */
+  const playerReaches = (page: Page, seconds: number) =>
+    page.waitForFunction((min) => {
+      const { document } = globalThis as unknown as {
+        document: { getElementById(id: string): AudioLike | null };
+      };
+      return (document.getElementById('player')?.currentTime ?? 0) >= min;
+    }, seconds);
   const currentLine = (page: Page) =>
     page.$eval('.transcript', (list) =>
       [...list.querySelectorAll('li')].findIndex(
@@ -139,15 +147,13 @@ describe.skipIf(!available)('staff console in Chromium', () => {
 
     // Play: the player's clock advances and the first line is highlighted.
     await page.$eval('#player', (audio) => (audio as unknown as AudioLike).play());
-    await page.waitForFunction("document.getElementById('player').currentTime > 0.5");
+    await playerReaches(page, 0.5);
     expect(await currentLine(page)).toBe(0);
 
     // Click the fourth line: the recording seeks to where it starts and it is highlighted.
     const fourth = FIXTURE_LINES[3]!;
     await page.locator('.transcript li').nth(3).getByRole('button').click();
-    await page.waitForFunction(
-      `document.getElementById('player').currentTime >= ${fourth.startMs / 1000}`,
-    );
+    await playerReaches(page, fourth.startMs / 1000);
     const seeked = await playerTime(page);
     expect(seeked).toBeGreaterThanOrEqual(fourth.startMs / 1000);
     expect(seeked).toBeLessThan(fourth.endMs / 1000);
