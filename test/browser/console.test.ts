@@ -165,6 +165,14 @@ describe.skipIf(!available)('staff console in Chromium', () => {
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${base}/#/calls/${callId}`);
     await phone.locator('.transcript').waitFor();
+    // Nothing wider than the phone's screen: no sideways scrolling of the page.
+    const pageWidth = await phone.evaluate(() => {
+      const { document } = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+      };
+      return document.documentElement.scrollWidth;
+    });
+    expect(pageWidth).toBeLessThanOrEqual(390);
     await phone.screenshot({
       path: path.join(ARTIFACTS, 'console-detail-phone.png'),
       fullPage: true,
