@@ -75,6 +75,12 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads the optional metrics token', () => {
+    expect(parseConfig({}).metrics.token).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: ' ' }).metrics.token).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: 'scrape-me' }).metrics.token).toBe('scrape-me');
+  });
+
   it('names the provider keys the worker would miss', () => {
     expect(missingProviderKeys(parseConfig({}))).toEqual([
       'OPENAI_API_KEY',
