@@ -96,6 +96,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('keeps .env.example readable by docker-compose 1.29 as well as by Node', () => {
+    // docker-compose 1.29 reads `VAR=   # note` as the value "# note"; Node reads "".
+    const text = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+    const ambiguous = text.split('\n').filter((line) => /^[A-Z0-9_]+=\s+#/.test(line));
+    expect(ambiguous, 'put the comment on the line above instead').toEqual([]);
+  });
+
   it('stops on every unset secret in the resolver too', () => {
     for (const secret of Object.keys(TEST_SECRETS)) {
       const dir = composeProject(exampleEnvFile({ ...TEST_SECRETS, [secret]: '' }));
