@@ -3,7 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { WorkerStatus } from '@livekit/protocol';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import {
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFailed,
+  onTestFinished,
+  vi,
+} from 'vitest';
 import { tempDir } from '../helpers/app.js';
 import {
   startFakeAgentServer,
@@ -15,8 +24,8 @@ const API_SECRET = 'worker-test-secret-long-enough-for-hs256';
 
 // Starting a worker forks job and inference processes; on a loaded two-core machine that can take
 // many seconds, so waits are generous (they end as soon as the condition holds).
-const PROCESS_TIMEOUT_MS = 90_000;
-const waitOptions = { timeout: 60_000, interval: 100 };
+const PROCESS_TIMEOUT_MS = 180_000;
+const waitOptions = { timeout: 120_000, interval: 100 };
 /** Long enough for the worker to answer a late job offer while it drains, even under load. */
 const DRAIN_SECONDS = 3;
 /** ServerOptions.numIdleProcesses in the fixture worker. */
@@ -60,10 +69,19 @@ async function startWorker(livekitUrl: string, drainTimeoutSeconds: number): Pro
         WORKER_DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds),
         WORKER_TEST_EVENTS: eventsFile,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   onTestFinished(() => void child.kill('SIGKILL'));
+  // The worker's own log explains a failure better than a timeout does.
+  const log: string[] = [];
+  const started = Date.now();
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      log.push(`+${Date.now() - started}ms ${line.slice(0, 300)}`);
+    }
+  });
+  onTestFailed(() => console.error(`worker log:\n${log.join('\n')}`));
   const lines = () =>
     existsSync(eventsFile) ? readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean) : [];
   return {
