@@ -66,16 +66,22 @@ export function applyCounterObservation(metrics: Metrics, observation: Observati
   }
 }
 
-/** A sink writing straight to this process's registry (tests, single-process tools). */
+/** A sink writing straight to this process's registry (the API, tests, single-process tools). */
 export function directMetricsSink(metrics: Metrics): MetricsSink {
   const active = new Set<string>();
   return {
     record(observation) {
-      if (observation.type === 'callStarted') active.add(observation.callId);
-      else if (observation.type === 'recordingUploadsPending') {
-        metrics.recordingUploadsPending.set(observation.count);
+      switch (observation.type) {
+        case 'callStarted':
+          active.add(observation.callId);
+          break;
+        case 'callEnded':
+          active.delete(observation.callId);
+          break;
+        case 'recordingUploadsPending':
+          metrics.recordingUploadsPending.set(observation.count);
+          break;
       }
-      if (observation.type === 'callEnded') active.delete(observation.callId);
       applyCounterObservation(metrics, observation);
       metrics.activeCalls.set(active.size);
     },
