@@ -5,7 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import consolePlugin from './console/console-plugin.js';
 import accessControl from './plugins/access-control.js';
 import audit from './plugins/audit.js';
@@ -14,6 +14,8 @@ import errorHandler from './plugins/error-handler.js';
 import livekit from './plugins/livekit.js';
 import livekitCallSync from './plugins/livekit-call-sync.js';
 import livekitEvents from './plugins/livekit-events.js';
+import livekitReadiness from './plugins/livekit-readiness.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import recordingsPlugin from './plugins/recordings.js';
@@ -47,7 +49,7 @@ export interface AppDependencies {
   logger?: Logger;
   /** Whether closing the app closes the database (true for the server process). */
   ownsDatabase?: boolean;
-  /** The process metrics (`createMetrics()`); tests may omit them. */
+  /** The process's Prometheus metrics; a fresh registry when omitted (tests). */
   metrics?: Metrics;
 }
 
@@ -66,11 +68,13 @@ export const appPlugin = fp<AppDependencies>(
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
     await fastify.register(securityHeaders);
-    // Before any route (including the OpenAPI UI's): it sees every route as it is registered.
+    // Before any route (/metrics, the OpenAPI UI's): it sees every route as it is registered.
     await fastify.register(accessControl);
     await fastify.register(audit);
+    await fastify.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics() });
     await fastify.register(openapi);
     await fastify.register(livekit);
+    await fastify.register(livekitReadiness);
     await fastify.register(livekitEvents);
     await fastify.register(livekitCallSync);
     await fastify.register(recordingsPlugin, { logger: deps.logger, metrics: deps.metrics });
