@@ -211,6 +211,8 @@ export async function runCall(
     ended,
     async crash() {
       crashed = true;
+      // What was queued would have landed within milliseconds of being said.
+      await data.queue.flush();
       deps.metrics.activeCalls.dec();
       await session.close();
     },
