@@ -7,7 +7,11 @@ import { tempDir } from '../helpers/app.js';
 describe('npm run simulate -- --all', () => {
   it('runs every scenario through the real agent session into a SQLite database and exits 0 when all pass', () => {
     const dir = tempDir();
-    const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: path.join(dir, 'sim.db') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dir,
+      DATABASE_URL: path.join(dir, 'sim.db'),
+    };
     delete env.OPENAI_API_KEY;
     delete env.OPENAI_BASE_URL;
     const result = spawnSync(
