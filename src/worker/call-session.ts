@@ -1,5 +1,5 @@
 import type { Room } from '@livekit/rtc-node';
-import { type llm, voice } from '@livekit/agents';
+import { llm, voice } from '@livekit/agents';
 import type { Call, CallChannel, CallOutcome } from '../calls/call.js';
 import {
   createCall,
@@ -204,7 +204,12 @@ export async function runCall(
   const resuming = opened.resumed && data.call.state !== 'initializing';
   if (!resuming) data.call.transition('greeting', 'session started');
   const line = resuming ? resumeLine(data.call.facts) : greeting(data.config);
-  await session.say(line).waitForPlayout();
+  // A realtime model speaks for itself (no TTS to `say` with): it is told the exact line.
+  const speech =
+    models.llm instanceof llm.RealtimeModel
+      ? session.generateReply({ instructions: `Say exactly this, nothing else: "${line}"` })
+      : session.say(line);
+  await speech.waitForPlayout();
   return {
     session,
     data,
