@@ -140,6 +140,14 @@ export interface KnowledgeSectionTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookEventTable {
+  /** LiveKit's event id (`EV_...`), or `sha256:<body hash>` for events without one. */
+  id: string;
+  event: string;
+  room_name: string | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   vehicles: VehicleTable;
   calls: CallTable;
@@ -149,6 +157,7 @@ export interface Database {
   turn_metrics: TurnMetricTable;
   appointments: AppointmentTable;
   knowledge_sections: KnowledgeSectionTable;
+  webhook_events: WebhookEventTable;
 }
 
 export type VehicleRow = Selectable<VehicleTable>;
