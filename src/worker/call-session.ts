@@ -119,6 +119,7 @@ export async function openCall(deps: WorkerDeps, input: CallInput): Promise<Open
       clock,
       transferTargets: deps.transferTargets,
       toolTimings: new Map(),
+      keypad: null,
       background: new Set(),
     },
   };

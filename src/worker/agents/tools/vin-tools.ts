@@ -142,4 +142,26 @@ export const confirmVin = defineTool({
   },
 });
 
-export const vinTools = [captureVin, confirmVin];
+export const enterVinOnKeypad = defineTool({
+  name: 'enter_vin_on_keypad',
+  description: dedent`
+    Let the caller key in the last six digits of the VIN on the phone keypad instead of reading them.
+    Call when: reading the VIN aloud keeps failing, or the caller prefers the keypad.
+    Do not call when: the caller is reading the VIN without trouble.`,
+  parameters: z.object({}),
+  execute: async (_args, { ctx }) => {
+    const keypad = ctx.userData.keypad;
+    if (!keypad) {
+      throw new llm.ToolError(
+        'The keypad is not available on this call; ask the caller to read the VIN.',
+      );
+    }
+    keypad.beginSerialEntry();
+    return {
+      status: 'listening',
+      say: 'Ask the caller to key in the last six digits of the VIN, then press pound.',
+    };
+  },
+});
+
+export const vinTools = [captureVin, confirmVin, enterVinOnKeypad];
