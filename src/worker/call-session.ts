@@ -170,7 +170,12 @@ export async function runCall(
   deps: WorkerDeps,
   opened: OpenedCall,
   models: SessionModels,
-  options: { room?: Room; inputOptions?: Partial<voice.RoomInputOptions> } = {},
+  options: {
+    room?: Room;
+    inputOptions?: Partial<voice.RoomInputOptions>;
+    /** The framework's recorder (stereo OGG of the call in the job's temp dir), for agent-mode recording. */
+    record?: Parameters<voice.AgentSession['start']>[0]['record'];
+  } = {},
 ): Promise<RunningCall> {
   const { data } = opened;
   const session = new voice.AgentSession<CallData>({
@@ -200,6 +205,7 @@ export async function runCall(
     agent: agentForCall(opened),
     room: options.room,
     inputOptions: options.inputOptions,
+    record: options.record ?? false,
   });
   deps.metrics.activeCalls.inc();
   const resuming = opened.resumed && data.call.state !== 'initializing';

@@ -113,6 +113,11 @@ export async function entry(ctx: JobContext): Promise<void> {
   const running = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
+    // Audio only: traces, logs and transcripts would go to LiveKit Cloud, which we do not use.
+    record:
+      config.recording.mode === 'agent'
+        ? { audio: true, traces: false, logs: false, transcript: false }
+        : false,
   });
   attachPhoneLine(running, { room: ctx.room, callerIdentity: participant.identity });
   running.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
