@@ -43,13 +43,19 @@ tags (up to 10 short lowercase words). Use only facts from the call.`;
 function transcriptText(lines: readonly TranscriptItem[]): string {
   return lines
     .filter((l) => l.role !== 'system')
-    .map((l) => `${l.role === 'user' ? 'Caller' : 'Agent'}: ${l.text}${l.interrupted ? ' [interrupted]' : ''}`)
+    .map(
+      (l) =>
+        `${l.role === 'user' ? 'Caller' : 'Agent'}: ${l.text}${l.interrupted ? ' [interrupted]' : ''}`,
+    )
     .join('\n');
 }
 
 /** The user message the summarizer sends for a call (exported so tests can script the model). */
 export async function summaryRequest(db: Db, call: Call): Promise<string> {
-  const [lines, tools] = await Promise.all([listTranscript(db, call.id), listToolCalls(db, call.id)]);
+  const [lines, tools] = await Promise.all([
+    listTranscript(db, call.id),
+    listToolCalls(db, call.id),
+  ]);
   const facts = {
     recordedOutcome: call.outcome,
     customerName: call.customerName,

@@ -169,13 +169,25 @@ function emitWindow(
   }
 }
 
+/**
+ * "to", "for", "oh" as the very last words of the utterance are far more likely the VIN's last
+ * digits than chatter; cutting them off is as costly as cutting a strong piece.
+ */
+function endDigitCut(run: Run, tail: readonly CharPiece[]): boolean {
+  return run.last && tail.some((p) => p.slots.some((s) => s.kind === 'digit'));
+}
+
+/** A run whose only strong piece is a year ("a 2019 Accord"): chatter, not VIN characters. */
+export function isLoneYear(pieces: readonly CharPiece[]): boolean {
+  const strong = pieces.filter((p) => !p.weak);
+  const only = strong.length === 1 ? text(strong[0]?.slots ?? []) : '';
+  return /^(19[89]\d|20[0-3]\d)$/.test(only);
+}
+
 /** Whether a run after chatter can continue a VIN: two characters or more, one strong, not a lone year. */
 function isBridgeable(pieces: readonly CharPiece[]): boolean {
-  const strong = pieces.filter((p) => !p.weak);
   // A single character after an aside is more often chatter ("the gray one") than a VIN's tail.
-  if (strong.length === 0 || slotCount(pieces) < 2) return false;
-  const only = strong.length === 1 ? text(strong[0]?.slots ?? []) : '';
-  return !/^(19[89]\d|20[0-3]\d)$/.test(only);
+  return pieces.some((p) => !p.weak) && slotCount(pieces) >= 2 && !isLoneYear(pieces);
 }
 
 /** Ways to cut a run's inner edge (next to a bridge): only weak words may be left out there. */
@@ -199,6 +211,22 @@ export function enumerateReadings(runs: readonly Run[]): Reading[] {
   for (let i = 0; i < runs.length; i++) {
     const first = runs[i];
     if (first === undefined) continue;
+    // The whole VIN said twice without a pause: a 17-character stretch that occurs twice is it.
+    const all = first.pieces.flatMap((p) => p.slots);
+    const flat = text(all);
+    for (let at = 0; at + 34 <= flat.length; at++) {
+      const once = flat.slice(at, at + 17);
+      if (flat.indexOf(once, at + 17) >= 0) {
+        out.push({
+          slots: all.slice(at, at + 17),
+          cost: 0.5,
+          natural: true,
+          dropped: false,
+          trimmedStrong: false,
+          weakHead: false,
+        });
+      }
+    }
     // Single run: any contiguous stretch, paying for what is trimmed at either end.
     for (let a = 0; a < first.pieces.length; a++) {
       const head = first.pieces.slice(0, a);
@@ -208,7 +236,7 @@ export function enumerateReadings(runs: readonly Run[]): Reading[] {
         if (chars < 17) continue;
         if (chars > 19) break;
         const tail = first.pieces.slice(b + 1);
-        const strongTrimmed = [...head, ...tail].some((p) => !p.weak);
+        const strongTrimmed = [...head, ...tail].some((p) => !p.weak) || endDigitCut(first, tail);
         const weakBefore = head.at(-1)?.weak ?? false;
         const atEnd = first.last && tail.length === 0;
         const cost = trimCost(head) + trimCost(tail);
@@ -237,6 +265,7 @@ export function enumerateReadings(runs: readonly Run[]): Reading[] {
                 if (chars < 17) continue;
                 if (chars > 23) break;
                 const tail = rightCut.kept.slice(b + 1);
+                const lastDigitCut = endDigitCut(last, tail);
                 const cost =
                   trimCost(head) +
                   trimCost(tail) +
@@ -244,7 +273,7 @@ export function enumerateReadings(runs: readonly Run[]): Reading[] {
                   mid.cost +
                   rightCut.cost +
                   (j - i) * BRIDGE;
-                const strongTrimmed = [...head, ...tail].some((p) => !p.weak);
+                const strongTrimmed = [...head, ...tail].some((p) => !p.weak) || lastDigitCut;
                 const weakBefore = head.at(-1)?.weak ?? false;
                 const atEnd = last.last && tail.length === 0;
                 emitWindow(left, rightPart, restart, cost, strongTrimmed, weakBefore, atEnd, out);

@@ -17,7 +17,8 @@ function differingPositions(a: string, b: string): number[] {
 
 /**
  * Picks what to ask: the position the most likely candidate changes (or, without a heard reading,
- * the first position where candidates disagree), offering every candidate's character there.
+ * the first position where candidates disagree), offering every candidate's character there and
+ * the character that was heard.
  */
 export function chooseQuestion(
   heard: string | null,
@@ -29,12 +30,14 @@ export function chooseQuestion(
   if (reference === undefined) return null;
   const at = differingPositions(reference, top)[0];
   if (at === undefined) return null;
-  // Candidates that keep the heard character here put it among the options on their own.
   const options: string[] = [];
   for (const c of candidates) {
     const ch = c.charAt(at);
     if (!options.includes(ch)) options.push(ch);
   }
+  // Always offer what was heard too: a bare "yes" to "Was it X?" is too easy to say by mistake.
+  const heardCh = heard?.charAt(at);
+  if (heardCh !== undefined && heardCh !== '' && !options.includes(heardCh)) options.push(heardCh);
   return { position: at + 1, options, candidates: [...candidates] };
 }
 

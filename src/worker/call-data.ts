@@ -29,6 +29,8 @@ export interface CallData {
   /** Transfer targets by name ("sales" -> "tel:+1..."), from the SIP configuration. */
   transferTargets: Readonly<Record<string, string>>;
   toolTimings: Map<string, ToolTiming>;
+  /** The caller's keypad, on phone calls: the agent can ask for the VIN's last six digits. */
+  keypad: { beginSerialEntry(): void } | null;
   /** Work started after a reply finished playing (hang-up, transfer); awaited before the call ends. */
   background: Set<Promise<unknown>>;
 }

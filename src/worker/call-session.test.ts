@@ -7,6 +7,7 @@ import { listToolCalls } from '../calls/tool-call-repository.js';
 import { listTranscript } from '../calls/transcript-repository.js';
 import { listTurnMetrics } from '../calls/turn-metrics-repository.js';
 import { createMetrics } from '../observability/metrics.js';
+import { finalizeCall } from './call-session.js';
 
 describeEachDialect('call session (AgentSession + FakeLLM)', (database) => {
   it('greets, records name and callback number, persists transcript, tools and metrics, and ends on hang-up', async () => {
@@ -124,6 +125,21 @@ describeEachDialect('call session (AgentSession + FakeLLM)', (database) => {
     expect(transitions.map((t) => `${t.from}->${t.to}`)).toEqual([
       'initializing->greeting',
       'greeting->ended',
+    ]);
+  });
+
+  it('marks a call whose session died of an error as failed', async () => {
+    const call = await startTestCall({ database: database(), responses: [] });
+    await call.crash(); // detach the normal close handling, then end as an error would
+    expect(await finalizeCall(call.deps, call.data, 'error', true)).toBe('failed');
+    expect(await getCall(database().db, call.data.call.id)).toMatchObject({
+      state: 'failed',
+      outcome: 'failed',
+      endReason: 'error',
+    });
+    expect((await listTransitions(database().db, call.data.call.id)).map((t) => t.to)).toEqual([
+      'greeting',
+      'failed',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Room } from '@livekit/rtc-node';
-import { type llm, voice } from '@livekit/agents';
+import { llm, voice } from '@livekit/agents';
 import type { Call, CallChannel, CallOutcome } from '../calls/call.js';
 import {
   createCall,
@@ -119,6 +119,7 @@ export async function openCall(deps: WorkerDeps, input: CallInput): Promise<Open
       clock,
       transferTargets: deps.transferTargets,
       toolTimings: new Map(),
+      keypad: null,
       background: new Set(),
     },
   };
@@ -169,7 +170,12 @@ export async function runCall(
   deps: WorkerDeps,
   opened: OpenedCall,
   models: SessionModels,
-  options: { room?: Room; inputOptions?: Partial<voice.RoomInputOptions> } = {},
+  options: {
+    room?: Room;
+    inputOptions?: Partial<voice.RoomInputOptions>;
+    /** The framework's recorder (stereo OGG of the call in the job's temp dir), for agent-mode recording. */
+    record?: Parameters<voice.AgentSession['start']>[0]['record'];
+  } = {},
 ): Promise<RunningCall> {
   const { data } = opened;
   const session = new voice.AgentSession<CallData>({
@@ -199,18 +205,26 @@ export async function runCall(
     agent: agentForCall(opened),
     room: options.room,
     inputOptions: options.inputOptions,
+    record: options.record ?? false,
   });
   deps.metrics.activeCalls.inc();
   const resuming = opened.resumed && data.call.state !== 'initializing';
   if (!resuming) data.call.transition('greeting', 'session started');
   const line = resuming ? resumeLine(data.call.facts) : greeting(data.config);
-  await session.say(line).waitForPlayout();
+  // A realtime model speaks for itself (no TTS to `say` with): it is told the exact line.
+  const speech =
+    models.llm instanceof llm.RealtimeModel
+      ? session.generateReply({ instructions: `Say exactly this, nothing else: "${line}"` })
+      : session.say(line);
+  await speech.waitForPlayout();
   return {
     session,
     data,
     ended,
     async crash() {
       crashed = true;
+      // What was queued would have landed within milliseconds of being said.
+      await data.queue.flush();
       deps.metrics.activeCalls.dec();
       await session.close();
     },

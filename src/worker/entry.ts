@@ -1,23 +1,20 @@
 import { AutoSubscribe, type JobContext, type JobProcess, voice, type VAD } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
 import { sql } from 'kysely';
 import { summarizeCall } from '../calls/call-summary.js';
-import type { TelephonyPort } from '../calls/telephony-port.js';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, loadConfig, processEnvironment } from '../config/index.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
 import { indexKnowledgeDir } from '../dealership/knowledge-base.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
+import { LiveKitTelephony } from '../sip/livekit-telephony.js';
+import { loadSipConfig } from '../sip/sip-config.js';
 import { errorText } from './call-data.js';
-import {
-  type CallInput,
-  CallAlreadyEndedError,
-  openCall,
-  runCall,
-  type WorkerDeps,
-} from './call-session.js';
+import { CallAlreadyEndedError, openCall, runCall, type WorkerDeps } from './call-session.js';
+import { attachPhoneLine } from './phone-line.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
+import { callerIdentity } from './telephony/caller-identity.js';
 
 /** What a job process opens once (in prewarm) and every call in it shares. */
 export interface ProcessState {
@@ -26,6 +23,9 @@ export interface ProcessState {
   logger: Logger;
   metrics: Metrics;
   vad: VAD;
+  livekit: LiveKitClients;
+  /** Where "talk to a person" goes, from config/sip.yaml (empty: transfers unavailable). */
+  transferTargets: Readonly<Record<string, string>>;
 }
 
 /** How long a SQLite write may block the event loop on a lock before the write queue retries. */
@@ -54,37 +54,23 @@ export async function prewarm(proc: JobProcess): Promise<void> {
     logger,
     metrics: createMetrics({ prefix: 'callcenter_worker_' }),
     vad,
+    livekit: createLiveKitClients(config.livekit),
+    transferTargets: await transferTargets(config, logger),
   };
   proc.userData.state = state;
 }
 
-/** Who is calling, from the caller participant (SIP attributes for phone calls). */
-export function callInputFrom(ctx: JobContext, participant: RemoteParticipant): CallInput {
-  const attributes = participant.attributes ?? {};
-  const sip = participant.kind === ParticipantKind.SIP;
-  return {
-    roomName: ctx.room.name ?? ctx.job.room?.name ?? ctx.job.id,
-    channel: sip ? 'sip' : 'web',
-    jobId: ctx.job.id,
-    callerIdentity: participant.identity,
-    callerNumber: sip ? (attributes['sip.phoneNumber'] ?? null) : null,
-    dialedNumber: sip ? (attributes['sip.trunkPhoneNumber'] ?? null) : null,
-    sipCallId: attributes['sip.callID'] ?? null,
-    sipTrunkId: attributes['sip.trunkID'] ?? null,
-    sipRuleId: attributes['sip.ruleID'] ?? null,
-  };
-}
-
-/** Hangs up by deleting the room; transfers need the LiveKit SIP implementation of the port. */
-function roomTelephony(ctx: JobContext): TelephonyPort {
-  return {
-    async transferToHuman() {
-      return { ok: false, error: 'transfers are not configured on this worker' };
-    },
-    async hangUp() {
-      await ctx.deleteRoom();
-    },
-  };
+async function transferTargets(config: Config, logger: Logger) {
+  try {
+    const sip = await loadSipConfig(config.telephony.sipConfigFile, {
+      env: processEnvironment(),
+      defaultAgentName: config.livekit.agentName,
+    });
+    return sip.transferTargets;
+  } catch (error) {
+    logger.warn({ err: errorText(error) }, 'no transfer targets: transfers to a person are off');
+    return {};
+  }
 }
 
 /** One call: connect audio-only, wait for the caller, open or resume the call, run the agent. */
@@ -93,21 +79,29 @@ export async function entry(ctx: JobContext): Promise<void> {
   const { config, database, logger, metrics } = state;
   await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
   const participant = await ctx.waitForParticipant();
+  const caller = callerIdentity(participant);
+  const roomName = ctx.room.name ?? ctx.job.room?.name ?? ctx.job.id;
   const summarizer = createChatLlm(config, config.agent.summaryModel);
   const deps: WorkerDeps = {
     config,
     db: database.db,
     logger,
     metrics,
-    telephony: roomTelephony(ctx),
-    transferTargets: {},
+    telephony: new LiveKitTelephony({
+      sip: state.livekit.sip,
+      room: state.livekit.room,
+      roomName,
+      callerIdentity: participant.identity,
+    }),
+    transferTargets: state.transferTargets,
     afterCall: async (data) => {
       await summarizeCall(data.db, data.call.id, summarizer, { logger: data.logger });
     },
   };
   let opened;
   try {
-    opened = await openCall(deps, callInputFrom(ctx, participant));
+    const { sipCallStatus: _status, ...identity } = caller;
+    opened = await openCall(deps, { roomName, jobId: ctx.job.id, ...identity });
   } catch (error) {
     if (error instanceof CallAlreadyEndedError) {
       logger.warn({ callId: error.callId }, 'job dispatched for a call that has ended');
@@ -119,7 +113,13 @@ export async function entry(ctx: JobContext): Promise<void> {
   const running = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
+    // Audio only: traces, logs and transcripts would go to LiveKit Cloud, which we do not use.
+    record:
+      config.recording.mode === 'agent'
+        ? { audio: true, traces: false, logs: false, transcript: false }
+        : false,
   });
+  attachPhoneLine(running, { room: ctx.room, callerIdentity: participant.identity });
   running.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
   // On worker shutdown (drain, SIGTERM) end the session and wait until everything is stored.
   ctx.addShutdownCallback(async () => {

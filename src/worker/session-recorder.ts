@@ -124,7 +124,6 @@ export function recordSession(
 ): void {
   const { db, call, queue } = data;
   const turnMetrics = new TurnMetricsRecorder(data, options.hasTts);
-  const usedToolCallIds = new Set<string>();
 
   session.on(voice.AgentSessionEventTypes.ConversationItemAdded, ({ item }) => {
     if (!(item instanceof llm.ChatMessage)) return;
@@ -150,9 +149,9 @@ export function recordSession(
     for (const [fc, output] of voice.zipFunctionCallsAndOutputs(event)) {
       const timing = data.toolTimings.get(fc.callId);
       data.toolTimings.delete(fc.callId);
-      // Provider ids are unique per call; scripted models reuse theirs, so keep rows distinct.
-      const toolCallId = usedToolCallIds.has(fc.callId) ? `${fc.callId}:${fc.id}` : fc.callId;
-      usedToolCallIds.add(toolCallId);
+      // The provider's call id plus the chat item id: unique even when a resumed session or a
+      // scripted model reuses provider ids, and still traceable in the provider's logs.
+      const toolCallId = `${fc.callId}:${fc.id}`;
       if (output.isError) data.metrics.toolErrors.inc({ tool: fc.name });
       const record = {
         toolCallId,

@@ -10,7 +10,12 @@ import {
   SlotTakenError,
 } from '../../../dealership/appointment-repository.js';
 import type { SlotRules } from '../../../dealership/appointment-slots.js';
-import { localDateOf, parseLocalDate, spokenDateTime } from '../../../dealership/zoned-time.js';
+import {
+  localDateOf,
+  localMinuteOf,
+  parseLocalDate,
+  spokenDateTime,
+} from '../../../dealership/zoned-time.js';
 import type { CallData } from '../../call-data.js';
 import { defineTool } from './define-tool.js';
 import { vehicleTitle } from './vehicle-tools.js';
@@ -45,6 +50,8 @@ async function openSlots(
     limit: 3,
   });
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
 
 const kindSchema = z.enum(['test_drive', 'service']);
 
@@ -140,7 +147,14 @@ export const bookAppointmentTool = defineTool({
       return { status: 'booked', confirmation_number: appointment.id, booked: readBack };
     } catch (error) {
       if (error instanceof SlotTakenError) {
-        const alternatives = await openSlots(data, kind, undefined, undefined);
+        const day = localDateOf(start, rules.timezone);
+        const minute = localMinuteOf(start, rules.timezone);
+        const alternatives = await openSlots(
+          data,
+          kind,
+          `${day.year}-${pad(day.month)}-${pad(day.day)}`,
+          `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`,
+        );
         throw new llm.ToolError(
           `That time was just taken by another caller. Apologize and offer: ${
             alternatives.map((s) => `${s.spoken} (starts_at ${s.startsAt})`).join('; ') ||

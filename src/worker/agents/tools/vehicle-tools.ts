@@ -48,7 +48,6 @@ function describeStock(vehicle: Vehicle) {
 
 /** Decodes and matches a confirmed VIN, records it on the call, and moves to providing details. */
 export async function lookUpAndRecord(data: CallData, vin: string, reason: string) {
-  if (data.call.canMoveTo('vehicle_lookup')) data.call.transition('vehicle_lookup', reason);
   let lookup: VehicleLookup;
   try {
     lookup = await lookupVehicle(data.db, vin, { currentYear: data.clock().getUTCFullYear() + 1 });
@@ -62,6 +61,7 @@ export async function lookUpAndRecord(data: CallData, vin: string, reason: strin
     throw error;
   }
   const vehicle = toCallVehicle(lookup);
+  if (data.call.canMoveTo('vehicle_lookup')) data.call.transition('vehicle_lookup', reason);
   data.call.transition('providing_details', 'vehicle looked up', { vin: lookup.vin, vehicle });
   return {
     vin: lookup.vin,
