@@ -55,8 +55,11 @@ const DEFAULTS = {
   egressWaitMs: 60_000,
 };
 
+/** The error for the row: S3 and system errors carry a code worth keeping (AccessDenied, ECONNREFUSED). */
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
 /**
