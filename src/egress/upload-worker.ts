@@ -48,7 +48,7 @@ export interface UploadPassResult {
 }
 
 const DEFAULTS = {
-  leaseMs: 10 * 60_000,
+  leaseMs: 5 * 60_000,
   baseBackoffMs: 5_000,
   maxBackoffMs: 15 * 60_000,
   pollIntervalMs: 15_000,
