@@ -1,16 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/helpers/app.js';
+import { tempDir, testConfig } from '../../test/helpers/app.js';
 import { describeEachDialect } from '../../test/helpers/databases.js';
 import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
+import type { Config } from '../config/index.js';
 import { migrateToLatest, openDatabase, type Db } from '../db/index.js';
 import { createMetrics } from '../observability/metrics.js';
 import { LocalRecordingStore } from './local-recording-store.js';
 import { createRecording, getRecording, type RecordingStatus } from './recording-repository.js';
 import type { RecordingStore } from './recording-store.js';
+import { runRecordingsCommand } from './recordings-command.js';
 import { parseAge, purgeRecordings, RetentionJob } from './retention.js';
 
 async function storedRecording(
@@ -142,50 +144,96 @@ describeEachDialect('recording retention', (database) => {
   });
 });
 
-// Each run starts a tsx process (seconds on a busy two-core machine).
-describe('recordings CLI', { timeout: 60_000 }, () => {
-  function run(args: string[], env: Record<string, string>) {
-    return spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/egress/recordings-cli.ts', ...args],
-      {
-        env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-        encoding: 'utf8',
-        timeout: 50_000,
-      },
-    );
-  }
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
 
-  it('purges with --older-than, lists with --dry-run and reports progress', async () => {
+describe('recordings command', () => {
+  async function seed() {
     const dataDir = tempDir();
-    const dbFile = path.join(dataDir, 'cli.db');
-    const env = { DATA_DIR: dataDir, DATABASE_URL: dbFile, RECORDINGS_STORE: 'local' };
-    const handle = openDatabase({ kind: 'sqlite', path: dbFile });
+    const config = testConfig({ DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'cli.db') });
+    const handle = openDatabase(config.database);
     await migrateToLatest(handle.db, 'sqlite');
     const store = new LocalRecordingStore(path.join(dataDir, 'recordings'));
     const old = await storedRecording(handle.db, store, '2001-01-01T00:00:00.000Z');
-    const fresh = await storedRecording(handle.db, store, new Date().toISOString());
+    const fresh = await storedRecording(handle.db, store, '2030-12-01T00:00:00.000Z');
     await handle.destroy();
+    return { config, store, old, fresh };
+  }
 
-    const dry = run(['purge', '--older-than', '90d', '--dry-run'], env);
-    expect(dry.status).toBe(0);
-    expect(dry.stdout).toContain('1 recording(s) started before');
+  async function run(argv: string[], config: Config) {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await runRecordingsCommand(argv, {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      load: () => ({ config }),
+      now: () => new Date('2031-01-01T00:00:00.000Z'),
+    });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  it('lists with --dry-run, purges with --older-than and reports progress', async () => {
+    const { config, store, old, fresh } = await seed();
+    const dry = await run(['purge', '--older-than', '90d', '--dry-run'], config);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('1 recording(s) started before 2030-10-03T00:00:00.000Z');
     expect(dry.stdout).toMatch(new RegExp(`would delete\\s+2001-01-01T00:00:00.000Z  ${old.id}`));
     expect(dry.stdout).toContain('would delete 1, skipped 0 in flight, failed 0; 9 bytes');
     expect(dry.stderr).toContain('progress: 1/1 (100%)');
     expect(await store.stat(old.storageKey)).not.toBeNull();
 
-    const real = run(['purge', '--older-than', '90d'], env);
-    expect(real.status).toBe(0);
+    const real = await run(['purge', '--older-than', '90d'], config);
+    expect(real.code).toBe(0);
     expect(real.stdout).toContain('deleted 1, skipped 0 in flight, failed 0');
     expect(await store.stat(old.storageKey)).toBeNull();
     expect(await store.stat(fresh.storageKey)).not.toBeNull();
   });
 
-  it('explains its usage on a bad command line', () => {
-    const result = run(['purge', '--older-than', 'ninety'], { DATA_DIR: tempDir() });
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain('invalid age "ninety"');
-    expect(result.stderr).toContain('Usage: npm run recordings -- purge');
+  it('explains its usage on a bad command line, before touching anything', async () => {
+    const load = () => {
+      throw new Error('must not load the configuration');
+    };
+    for (const argv of [['purge', '--older-than', 'ninety'], ['purge'], ['vacuum'], []]) {
+      const stderr = capture();
+      const code = await runRecordingsCommand(argv, {
+        stdout: capture().stream,
+        stderr: stderr.stream,
+        load,
+      });
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stderr.text()).toContain('Usage: npm run recordings -- purge');
+    }
+  });
+});
+
+describe('npm run recordings', () => {
+  it('runs the command as a process', { timeout: 60_000 }, () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/egress/recordings-cli.ts',
+        'purge',
+        '--older-than',
+        '1d',
+        '--dry-run',
+      ],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: tempDir(), DATABASE_URL: ':memory:' },
+        encoding: 'utf8',
+        timeout: 50_000,
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('0 recording(s) started before');
   });
 });

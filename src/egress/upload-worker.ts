@@ -48,15 +48,18 @@ export interface UploadPassResult {
 }
 
 const DEFAULTS = {
-  leaseMs: 10 * 60_000,
+  leaseMs: 5 * 60_000,
   baseBackoffMs: 5_000,
   maxBackoffMs: 15 * 60_000,
   pollIntervalMs: 15_000,
   egressWaitMs: 60_000,
 };
 
+/** The error for the row: S3 and system errors carry a code worth keeping (AccessDenied, ECONNREFUSED). */
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
 /**
