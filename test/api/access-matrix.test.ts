@@ -40,6 +40,8 @@ const MATRIX: Row[] = [
   //                                        anon viewer super admin token
   { route: 'GET /health',                 status: [200, 200, 200, 200, 200] },
   { route: 'GET /health/ready',           status: [200, 200, 200, 200, 200] },
+  // Prometheus: public unless METRICS_TOKEN is set, then the route checks its own token.
+  { route: 'GET /metrics',                status: [200, 200, 200, 200, 200] },
   { route: 'GET /docs',                   status: [200, 200, 200, 200, 200] },
   { route: 'GET /docs/json',              status: [200, 200, 200, 200, 200] },
   { route: 'GET /docs/yaml',              status: [200, 200, 200, 200, 200] },
