@@ -3,8 +3,7 @@ import * as silero from '@livekit/agents-plugin-silero';
 import { sql } from 'kysely';
 import { summarizeCall } from '../calls/call-summary.js';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
-import { indexKnowledgeDir } from '../dealership/knowledge-base.js';
+import { type DatabaseHandle, openDatabase } from '../db/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
@@ -31,21 +30,15 @@ export interface ProcessState {
 /** How long a SQLite write may block the event loop on a lock before the write queue retries. */
 const WORKER_SQLITE_BUSY_TIMEOUT_MS = 50;
 
-/** Loads the config, opens and migrates the database, indexes the FAQ and loads Silero VAD. */
+/** Loads the config, opens the database, creates the LiveKit clients and loads Silero VAD. */
 export async function prewarm(proc: JobProcess): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, { name: 'worker' });
+  // The main process migrated the schema and indexed the FAQ (worker-setup.ts) before any job.
   const database = openDatabase(config.database);
-  await migrateToLatest(database.db, database.dialect);
   if (database.dialect === 'sqlite') {
     // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
     await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
-  }
-  try {
-    const indexed = await indexKnowledgeDir(database.db, config.dealership.knowledgeDir);
-    logger.info(indexed, 'knowledge base indexed');
-  } catch (error) {
-    logger.warn({ err: errorText(error) }, 'knowledge base not indexed');
   }
   const vad = await silero.VAD.load({ sampleRate: 16000 });
   const state: ProcessState = {

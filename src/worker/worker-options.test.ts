@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../../test/helpers/app.js';
+import path from 'node:path';
+import { tempDir, testConfig } from '../../test/helpers/app.js';
+import { captureLogs } from '../../test/helpers/log-capture.js';
+import { openDatabase } from '../db/index.js';
+import { prepareWorkerDatabase } from './worker-setup.js';
 import { missingWorkerSettings, serverOptionsFrom } from './worker-options.js';
 
 describe('worker settings', () => {
@@ -41,5 +45,21 @@ describe('worker settings', () => {
       drainTimeout: 300_000,
     });
     expect(serverOptionsFrom(testConfig(), 'x').agentName).toBe('callcenter-agent');
+  });
+});
+
+describe('worker database preparation', () => {
+  it('migrates the configured database and indexes the FAQ once, before job processes start', async () => {
+    const dir = tempDir();
+    const config = testConfig({ DATABASE_URL: path.join(dir, 'worker.db') });
+    await prepareWorkerDatabase(config, captureLogs().logger);
+    await prepareWorkerDatabase(config, captureLogs().logger); // idempotent
+    const handle = openDatabase(config.database);
+    const sections = await handle.db
+      .selectFrom('knowledge_sections')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(sections.n)).toBeGreaterThan(20);
+    await handle.destroy();
   });
 });
