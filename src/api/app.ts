@@ -5,11 +5,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import livekit from './plugins/livekit.js';
 import livekitCallSync from './plugins/livekit-call-sync.js';
 import livekitEvents from './plugins/livekit-events.js';
+import livekitReadiness from './plugins/livekit-readiness.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import healthRoutes from './routes/health.js';
@@ -35,6 +38,8 @@ export interface AppDependencies {
   logger?: Logger;
   /** Whether closing the app closes the database (true for the server process). */
   ownsDatabase?: boolean;
+  /** The process's Prometheus metrics; a fresh registry when omitted (tests). */
+  metrics?: Metrics;
 }
 
 /** The application as one plugin: shared plugins first, then the routes. */
@@ -47,12 +52,14 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(sensible);
     await fastify.register(errorHandler);
     await fastify.register(readiness);
+    await fastify.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics() });
     await fastify.register(databasePlugin, {
       database: deps.database,
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
     await fastify.register(openapi);
     await fastify.register(livekit);
+    await fastify.register(livekitReadiness);
     await fastify.register(livekitEvents);
     await fastify.register(livekitCallSync);
 

@@ -75,6 +75,12 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads the optional metrics token', () => {
+    expect(parseConfig({}).metrics.token).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: ' ' }).metrics.token).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: 'scrape-me' }).metrics.token).toBe('scrape-me');
+  });
+
   it('reads the call timers in milliseconds, the warning at most half the maximum', () => {
     expect(parseConfig({}).telephony).toMatchObject({
       silencePromptMs: 12_000,

@@ -31,6 +31,8 @@ export interface Config {
     pii: boolean;
   };
   readonly api: { host: string; port: number; publicUrl: string | undefined; trustProxy: boolean };
+  /** Prometheus endpoints; without a token they are open (firewall them). */
+  readonly metrics: { token: string | undefined };
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly seedInventory: boolean;
@@ -215,6 +217,7 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
       pii: env.LOG_PII ? env.LOG_PII === 'true' : env.NODE_ENV !== 'production',
     },
     api: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL, trustProxy: env.TRUST_PROXY },
+    metrics: { token: env.METRICS_TOKEN },
     dataDir,
     database: resolveDatabase(env, dataDir, ctx),
     seedInventory: env.SEED_INVENTORY,

@@ -68,6 +68,8 @@ export const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   PUBLIC_URL: url(/^https?$/, 'http(s)://host[:port], how LiveKit and browsers reach the API'),
   TRUST_PROXY: bool(false),
+  /** When set, /metrics (API and worker) requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optionalString,
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
 
   // Database: a SQLite path or sqlite: URL (embedded default) or postgres://
