@@ -5,12 +5,13 @@ import { summarizeCall } from '../calls/call-summary.js';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
 import { type DatabaseHandle, openDatabase } from '../db/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+
 import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
 import { LiveKitTelephony } from '../sip/livekit-telephony.js';
 import { loadSipConfig } from '../sip/sip-config.js';
 import { errorText } from './call-data.js';
 import { CallAlreadyEndedError, openCall, runCall, type WorkerDeps } from './call-session.js';
+import { createMetricsReporter, type MetricsReporter } from './metrics-reporter.js';
 import { attachPhoneLine } from './phone-line.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
 import { callerIdentity } from './telephony/caller-identity.js';
@@ -20,7 +21,8 @@ export interface ProcessState {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
-  metrics: Metrics;
+  /** Reports to the worker main process's /metrics (metrics-server.ts). */
+  metrics: MetricsReporter;
   vad: VAD;
   livekit: LiveKitClients;
   /** Where "talk to a person" goes, from config/sip.yaml (empty: transfers unavailable). */
@@ -45,7 +47,7 @@ export async function prewarm(proc: JobProcess): Promise<void> {
     config,
     database,
     logger,
-    metrics: createMetrics({ prefix: 'callcenter_worker_' }),
+    metrics: createMetricsReporter({ port: config.worker.metricsPort, logger }),
     vad,
     livekit: createLiveKitClients(config.livekit),
     transferTargets: await transferTargets(config, logger),
@@ -118,5 +120,6 @@ export async function entry(ctx: JobContext): Promise<void> {
   ctx.addShutdownCallback(async () => {
     await running.session.close();
     await running.ended;
+    await metrics.flush();
   });
 }

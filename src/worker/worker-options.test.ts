@@ -4,7 +4,7 @@ import { tempDir, testConfig } from '../../test/helpers/app.js';
 import { captureLogs } from '../../test/helpers/log-capture.js';
 import { openDatabase } from '../db/index.js';
 import { prepareWorkerDatabase } from './worker-setup.js';
-import { missingWorkerSettings, serverOptionsFrom } from './worker-options.js';
+import { missingWorkerSettings } from './worker-options.js';
 
 describe('worker settings', () => {
   it('names only what the configured mode is missing', () => {
@@ -26,25 +26,6 @@ describe('worker settings', () => {
         }),
       ),
     ).toEqual([]);
-  });
-
-  it('dispatches explicitly by the configured agent name', () => {
-    const options = serverOptionsFrom(
-      testConfig({
-        AGENT_NAME: 'riverside',
-        LIVEKIT_URL: 'ws://lk:7880',
-        WORKER_HTTP_PORT: '8090',
-      }),
-      '/app/src/worker/main.ts',
-    );
-    expect(options).toMatchObject({
-      agent: '/app/src/worker/main.ts',
-      agentName: 'riverside',
-      wsURL: 'ws://lk:7880',
-      port: 8090,
-      drainTimeout: 300_000,
-    });
-    expect(serverOptionsFrom(testConfig(), 'x').agentName).toBe('callcenter-agent');
   });
 });
 
