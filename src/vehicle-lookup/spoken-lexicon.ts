@@ -270,7 +270,7 @@ export const FILLER_PHRASES: readonly string[][] = [
   'one more time|is that right|is that correct|to be sure|as well|i have it|i got it|see if',
   'you ready|are you ready|ready|for me|for the|to read|a bit|a little|a second|a sec|a moment',
   'a minute|for my|for your|for that|for this|for it|to the|to my|to do|to get|to have|to look',
-  'to find|the letter|the number|the digit|capital letter|the capital',
+  'to find|the letter|the number|the digit|capital letter|the capital|to be exact|to be honest',
 ]
   .join('|')
   .split('|')

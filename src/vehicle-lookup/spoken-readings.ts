@@ -170,11 +170,15 @@ function emitWindow(
 }
 
 /**
- * "to", "for", "oh" as the very last words of the utterance are far more likely the VIN's last
- * digits than chatter; cutting them off is as costly as cutting a strong piece.
+ * Cutting "to", "for", "oh" off the end is as costly as cutting a strong piece when they are the
+ * utterance's last words or were said in one breath with the characters before them: then they are
+ * far more likely the VIN's last digits than chatter ("..., to be honest" has a pause first).
  */
 function endDigitCut(run: Run, tail: readonly CharPiece[]): boolean {
-  return run.last && tail.some((p) => p.slots.some((s) => s.kind === 'digit'));
+  const first = tail[0];
+  if (first === undefined || !tail.some((p) => p.slots.some((s) => s.kind === 'digit')))
+    return false;
+  return run.last || (first.weak && first.slots[0]?.kind === 'digit' && first.pauseBefore !== true);
 }
 
 /** A run whose only strong piece is a year ("a 2019 Accord"): chatter, not VIN characters. */

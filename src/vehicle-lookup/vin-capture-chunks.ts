@@ -95,8 +95,7 @@ export function overwriteSection(
   const best = Math.min(...scores);
   const at = scores.indexOf(best);
   const unique = scores.filter((x) => x === best).length === 1;
-  if (incoming.length < 3 || !unique || best > Math.floor(incoming.length / 3))
-    return [...current, ...incoming];
+  if (incoming.length < 3 || !unique || best > Math.floor(incoming.length / 3)) return null;
   return [...current.slice(0, at), ...incoming, ...current.slice(at + incoming.length)];
 }
 
