@@ -55,11 +55,14 @@ export function splitRuns(pieces: readonly Piece[]): Run[] {
   return runs;
 }
 
+/** The characters of some slots as a string. */
 export const text = (slots: readonly Slot[]): string => slots.map((s) => s.ch).join('');
+/** How many characters some pieces carry. */
 export const slotCount = (pieces: readonly CharPiece[]): number =>
   pieces.reduce((n, p) => n + p.slots.length, 0);
 const trimCost = (pieces: readonly CharPiece[]): number =>
   pieces.reduce((c, p) => c + (p.weak ? WEAK_TRIM : STRONG_TRIM), 0);
+/** Whether any piece carries a letter. */
 export const hasLetter = (pieces: readonly CharPiece[]): boolean =>
   pieces.some((p) => p.slots.some((s) => /[A-Z]/.test(s.ch)));
 

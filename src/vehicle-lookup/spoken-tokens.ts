@@ -46,6 +46,7 @@ export interface BreakPiece {
   correction: boolean;
 }
 
+/** What a transcript lexes into. */
 export type Piece = CharPiece | BreakPiece;
 
 /** A lower-cased word with its original spelling (case matters for "A" versus "a"). */

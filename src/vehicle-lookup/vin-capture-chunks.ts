@@ -20,6 +20,7 @@ export function isSlot(x: unknown): x is HeldSlot {
   );
 }
 
+/** Type guard for a stored pending question (state restored from JSON). */
 export function isPending(x: unknown): x is PendingChoice {
   if (typeof x !== 'object' || x === null) return false;
   const p = x as Record<string, unknown>;
