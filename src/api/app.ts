@@ -5,14 +5,21 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import livekit from './plugins/livekit.js';
+import livekitCallSync from './plugins/livekit-call-sync.js';
+import livekitEvents from './plugins/livekit-events.js';
+import livekitReadiness from './plugins/livekit-readiness.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import recordingsPlugin from './plugins/recordings.js';
 import healthRoutes from './routes/health.js';
 import recordingRoutes from './routes/recordings.js';
+import webCallRoutes from './routes/web-calls.js';
+import webhookRoutes from './routes/webhooks.js';
 
 /** Who may call a route; enforced by the access-control plugin (staff console issue). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
@@ -33,7 +40,7 @@ export interface AppDependencies {
   logger?: Logger;
   /** Whether closing the app closes the database (true for the server process). */
   ownsDatabase?: boolean;
-  /** The process metrics (`createMetrics()`); tests may omit them. */
+  /** The process's Prometheus metrics; a fresh registry when omitted (tests). */
   metrics?: Metrics;
 }
 
@@ -47,14 +54,21 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(sensible);
     await fastify.register(errorHandler);
     await fastify.register(readiness);
+    await fastify.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics() });
     await fastify.register(databasePlugin, {
       database: deps.database,
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
     await fastify.register(openapi);
-    await fastify.register(recordingsPlugin, { logger: deps.logger, metrics: deps.metrics });
+    await fastify.register(livekit);
+    await fastify.register(livekitReadiness);
+    await fastify.register(livekitEvents);
+    await fastify.register(livekitCallSync);
+    await fastify.register(recordingsPlugin, { logger: deps.logger });
 
     await fastify.register(healthRoutes);
+    await fastify.register(webhookRoutes);
+    await fastify.register(webCallRoutes);
     await fastify.register(recordingRoutes);
   },
   { name: 'app' },

@@ -31,6 +31,8 @@ export interface Config {
     pii: boolean;
   };
   readonly api: { host: string; port: number; publicUrl: string | undefined; trustProxy: boolean };
+  /** Prometheus endpoints; without a token they are open (firewall them). */
+  readonly metrics: { token: string | undefined };
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly seedInventory: boolean;
@@ -74,6 +76,8 @@ export interface Config {
     silencePromptMs: number;
     silenceHangupMs: number;
     maxCallDurationMs: number;
+    /** How long before the maximum duration the caller is warned (at most half of it; 0: never). */
+    maxCallWarningMs: number;
     dtmfInterDigitTimeoutMs: number;
     webCallAllowedOrigins: readonly string[];
   };
@@ -213,6 +217,7 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
       pii: env.LOG_PII ? env.LOG_PII === 'true' : env.NODE_ENV !== 'production',
     },
     api: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL, trustProxy: env.TRUST_PROXY },
+    metrics: { token: env.METRICS_TOKEN },
     dataDir,
     database: resolveDatabase(env, dataDir, ctx),
     seedInventory: env.SEED_INVENTORY,
@@ -259,6 +264,8 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
       silencePromptMs: env.SILENCE_PROMPT_SECONDS * 1000,
       silenceHangupMs: env.SILENCE_HANGUP_SECONDS * 1000,
       maxCallDurationMs: env.MAX_CALL_DURATION_SECONDS * 1000,
+      maxCallWarningMs:
+        Math.min(env.MAX_CALL_WARNING_SECONDS, env.MAX_CALL_DURATION_SECONDS / 2) * 1000,
       dtmfInterDigitTimeoutMs: env.DTMF_INTERDIGIT_TIMEOUT_MS,
       webCallAllowedOrigins: env.WEB_CALL_ALLOWED_ORIGINS,
     },

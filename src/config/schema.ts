@@ -68,6 +68,8 @@ export const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   PUBLIC_URL: url(/^https?$/, 'http(s)://host[:port], how LiveKit and browsers reach the API'),
   TRUST_PROXY: bool(false),
+  /** When set, /metrics (API and worker) requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optionalString,
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
 
   // Database: a SQLite path or sqlite: URL (embedded default) or postgres://
@@ -121,6 +123,7 @@ export const envSchema = z.object({
   SILENCE_PROMPT_SECONDS: int(12, 1),
   SILENCE_HANGUP_SECONDS: int(30, 1),
   MAX_CALL_DURATION_SECONDS: int(1200, 30),
+  MAX_CALL_WARNING_SECONDS: int(60, 0),
   DTMF_INTERDIGIT_TIMEOUT_MS: int(3000, 100),
   WEB_CALL_ALLOWED_ORIGINS: csv,
 

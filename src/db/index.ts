@@ -7,3 +7,12 @@ export type * from './schema.js';
 
 /** What repositories take first: the database or a transaction on it. */
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs `fn` in a transaction, or inside the caller's transaction when `db` already is one. */
+export async function inTransaction<T>(
+  db: Db,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<Database>);
+  return (db as Kysely<Database>).transaction().execute(fn);
+}

@@ -137,6 +137,14 @@ export interface RecordingTable {
   updated_at: Timestamp;
 }
 
+export interface WebhookEventTable {
+  /** LiveKit's event id (`EV_...`), or `sha256:<body hash>` for events without one. */
+  id: string;
+  event: string;
+  room_name: string | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   vehicles: VehicleTable;
   calls: CallTable;
@@ -145,6 +153,7 @@ export interface Database {
   tool_calls: ToolCallTable;
   turn_metrics: TurnMetricTable;
   recordings: RecordingTable;
+  webhook_events: WebhookEventTable;
 }
 
 export type VehicleRow = Selectable<VehicleTable>;

@@ -3,6 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Latency buckets for voice turns, in seconds (Prometheus convention). */
 const TURN_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8];
 
+/** HTTP request duration buckets, in seconds. */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * The product's Prometheus metrics on their own registry, created once per process and injected
  * (API and worker each expose theirs at /metrics).
@@ -53,6 +56,19 @@ export function createMetrics(options: { defaultMetrics?: boolean; prefix?: stri
       name: `${prefix}database_errors_total`,
       help: 'Database operations that failed, by operation',
       labelNames: ['operation'] as const,
+      registers,
+    }),
+    dependencyUp: new Gauge({
+      name: `${prefix}dependency_up`,
+      help: 'Whether a dependency answered its last readiness check (1) or not (0)',
+      labelNames: ['dependency'] as const,
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: `${prefix}http_request_duration_seconds`,
+      help: 'API requests by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: HTTP_BUCKETS,
       registers,
     }),
     storageErrors: new Counter({

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { VERSION } from '../../config/index.js';
 
 const checkSchema = z.object({
-  status: z.enum(['ok', 'down']),
+  status: z.enum(['ok', 'down', 'skipped']),
   latencyMs: z.number(),
   error: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 const readySchema = z.object({
@@ -50,7 +51,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       config: { access: 'public' },
       schema: {
         tags: ['health'],
-        summary: 'Readiness: every dependency answers (503 naming the ones that do not)',
+        summary: 'Readiness: every configured dependency answers (503 naming the ones that do not)',
         response: { 200: readySchema, 503: readySchema },
       },
     },
