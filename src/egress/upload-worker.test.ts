@@ -11,7 +11,8 @@ import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../../test/helpers/s3-server.js';
 import { createMetrics } from '../observability/metrics.js';
 import { AgentRecordingUploader } from './agent-recording-uploader.js';
-import { claimUpload, createRecording, getRecording } from './recording-repository.js';
+import { createRecording, getRecording } from './recording-repository.js';
+import { claimUpload } from './upload-lease-repository.js';
 import { S3RecordingStore } from './s3-recording-store.js';
 import { UploadWorker } from './upload-worker.js';
 

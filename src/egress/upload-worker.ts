@@ -6,15 +6,13 @@ import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
-  claimUpload,
-  completeUpload,
   createRecording,
   deleteRecording,
   findRecordingForCall,
   getRecording,
-  releaseUpload,
   type Recording,
 } from './recording-repository.js';
+import { claimUpload, completeUpload, releaseUpload } from './upload-lease-repository.js';
 import { hashStoredObject, type RecordingStore } from './recording-store.js';
 import { SpoolIntegrityError, UploadSpool, type CompleteManifest } from './upload-spool.js';
 
