@@ -15,7 +15,9 @@ import livekitReadiness from './plugins/livekit-readiness.js';
 import metricsPlugin from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
+import recordingsPlugin from './plugins/recordings.js';
 import healthRoutes from './routes/health.js';
+import recordingRoutes from './routes/recordings.js';
 import webCallRoutes from './routes/web-calls.js';
 import webhookRoutes from './routes/webhooks.js';
 
@@ -62,10 +64,12 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(livekitReadiness);
     await fastify.register(livekitEvents);
     await fastify.register(livekitCallSync);
+    await fastify.register(recordingsPlugin, { logger: deps.logger });
 
     await fastify.register(healthRoutes);
     await fastify.register(webhookRoutes);
     await fastify.register(webCallRoutes);
+    await fastify.register(recordingRoutes);
   },
   { name: 'app' },
 );

@@ -130,6 +130,30 @@ export interface AppointmentTable {
   updated_at: Timestamp;
 }
 
+export interface RecordingTable {
+  id: string;
+  call_id: string;
+  mode: 'egress' | 'agent';
+  status: 'recording' | 'pending' | 'uploaded' | 'failed';
+  egress_id: string | null;
+  storage_key: string;
+  location: string | null;
+  content_type: string;
+  size_bytes: number | null;
+  duration_ms: number | null;
+  sha256: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  uploaded_at: Timestamp | null;
+  error: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+  lease_owner: string | null;
+  lease_expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface KnowledgeSectionTable {
   id: Generated<number>;
   source: string;
@@ -157,6 +181,7 @@ export interface Database {
   turn_metrics: TurnMetricTable;
   appointments: AppointmentTable;
   knowledge_sections: KnowledgeSectionTable;
+  recordings: RecordingTable;
   webhook_events: WebhookEventTable;
 }
 
@@ -166,3 +191,6 @@ export type VehicleRowUpdate = Updateable<VehicleTable>;
 export type CallRow = Selectable<CallTable>;
 export type NewCallRow = Insertable<CallTable>;
 export type CallRowUpdate = Updateable<CallTable>;
+export type RecordingRow = Selectable<RecordingTable>;
+export type NewRecordingRow = Insertable<RecordingTable>;
+export type RecordingRowUpdate = Updateable<RecordingTable>;
