@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { summarizeCall } from '../calls/call-summary.js';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
 import { type DatabaseHandle, openDatabase } from '../db/index.js';
+import { createAgentRecording } from '../egress/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 
 import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
@@ -13,6 +14,7 @@ import { errorText } from './call-data.js';
 import { CallAlreadyEndedError, openCall, runCall, type WorkerDeps } from './call-session.js';
 import { createMetricsReporter, type MetricsReporter } from './metrics-reporter.js';
 import { attachPhoneLine } from './phone-line.js';
+import { spoolCallRecording } from './call-recording.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
 import { callerIdentity } from './telephony/caller-identity.js';
 
@@ -25,6 +27,8 @@ export interface ProcessState {
   metrics: MetricsReporter;
   vad: VAD;
   livekit: LiveKitClients;
+  /** Agent-side recording (off when RECORDING_MODE=off): the uploader and its upload loop. */
+  recording: ReturnType<typeof createAgentRecording> | null;
   /** Where "talk to a person" goes, from config/sip.yaml (empty: transfers unavailable). */
   transferTargets: Readonly<Record<string, string>>;
 }
@@ -51,7 +55,12 @@ export async function prewarm(proc: JobProcess): Promise<void> {
     vad,
     livekit: createLiveKitClients(config.livekit),
     transferTargets: await transferTargets(config, logger),
+    recording:
+      config.recording.mode === 'off'
+        ? null
+        : createAgentRecording(config, database.db, { logger }),
   };
+  state.recording?.worker.start();
   proc.userData.state = state;
 }
 
@@ -90,10 +99,17 @@ export async function entry(ctx: JobContext): Promise<void> {
     }),
     transferTargets: state.transferTargets,
     afterCall: async (data) => {
+      // The recording first: spooling makes it durable; the summary may take an LLM round trip.
+      if (state.recording) {
+        await spoolCallRecording(state.recording.uploader, data, recorderFile());
+      }
       await summarizeCall(data.db, data.call.id, summarizer, { logger: data.logger });
     },
   };
   let opened;
+  const current: { call?: Awaited<ReturnType<typeof runCall>> } = {};
+  // The framework recorder's file; finished once the session has closed.
+  const recorderFile = () => current.call?.session._recorderIO?.outputPath;
   try {
     const { sipCallStatus: _status, ...identity } = caller;
     opened = await openCall(deps, { roomName, jobId: ctx.job.id, ...identity });
@@ -105,21 +121,24 @@ export async function entry(ctx: JobContext): Promise<void> {
     }
     throw error;
   }
-  const running = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
+  const call = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
     // Audio only: traces, logs and transcripts would go to LiveKit Cloud, which we do not use.
+    // In egress mode the worker's copy is the backup the recording module falls back to.
     record:
-      config.recording.mode === 'agent'
+      config.recording.mode !== 'off'
         ? { audio: true, traces: false, logs: false, transcript: false }
         : false,
   });
-  attachPhoneLine(running, { room: ctx.room, callerIdentity: participant.identity });
-  running.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  current.call = call;
+  attachPhoneLine(call, { room: ctx.room, callerIdentity: participant.identity });
+  call.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
   // On worker shutdown (drain, SIGTERM) end the session and wait until everything is stored.
   ctx.addShutdownCallback(async () => {
-    await running.session.close();
-    await running.ended;
+    await call.session.close();
+    await call.ended;
+    await state.recording?.worker.stop();
     await metrics.flush();
   });
 }
