@@ -10,6 +10,7 @@ import errorHandler from './plugins/error-handler.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import healthRoutes from './routes/health.js';
+import vehicleRoutes from './routes/vehicles.js';
 
 /** Who may call a route; enforced by the access-control plugin (staff console issue). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
@@ -49,6 +50,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(openapi);
 
     await fastify.register(healthRoutes);
+    await fastify.register(vehicleRoutes);
   },
   { name: 'app' },
 );
