@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfigOrExit } from '../config/index.js';
 import { migrateToLatest, openDatabase } from '../db/index.js';
 import { createLogger } from '../observability/logger.js';
+import { seedInventoryIfEmpty } from '../vehicle-lookup/seed-inventory.js';
 import { buildApp } from './app.js';
 
 /** How long in-flight requests get to finish on SIGTERM/SIGINT before the process exits. */
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, { name: 'api' });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.dialect);
+  if (config.seedInventory) await seedInventoryIfEmpty(database.db, logger);
   const app = await buildApp({ config, database, logger, ownsDatabase: true });
 
   closeWithGrace({ delay: CLOSE_GRACE_MS }, async ({ signal, err }) => {
