@@ -7,10 +7,15 @@ import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
+import livekit from './plugins/livekit.js';
+import livekitCallSync from './plugins/livekit-call-sync.js';
+import livekitEvents from './plugins/livekit-events.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import healthRoutes from './routes/health.js';
 import vehicleRoutes from './routes/vehicles.js';
+import webCallRoutes from './routes/web-calls.js';
+import webhookRoutes from './routes/webhooks.js';
 
 /** Who may call a route; enforced by the access-control plugin (staff console issue). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
@@ -48,9 +53,14 @@ export const appPlugin = fp<AppDependencies>(
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
     await fastify.register(openapi);
+    await fastify.register(livekit);
+    await fastify.register(livekitEvents);
+    await fastify.register(livekitCallSync);
 
     await fastify.register(healthRoutes);
     await fastify.register(vehicleRoutes);
+    await fastify.register(webhookRoutes);
+    await fastify.register(webCallRoutes);
   },
   { name: 'app' },
 );

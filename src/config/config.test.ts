@@ -75,6 +75,20 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads the call timers in milliseconds, the warning at most half the maximum', () => {
+    expect(parseConfig({}).telephony).toMatchObject({
+      silencePromptMs: 12_000,
+      silenceHangupMs: 30_000,
+      maxCallDurationMs: 1_200_000,
+      maxCallWarningMs: 60_000,
+    });
+    expect(
+      parseConfig({ MAX_CALL_DURATION_SECONDS: '60', MAX_CALL_WARNING_SECONDS: '45' }).telephony
+        .maxCallWarningMs,
+    ).toBe(30_000);
+    expect(parseConfig({ MAX_CALL_WARNING_SECONDS: '0' }).telephony.maxCallWarningMs).toBe(0);
+  });
+
   it('names the provider keys the worker would miss', () => {
     expect(missingProviderKeys(parseConfig({}))).toEqual([
       'OPENAI_API_KEY',

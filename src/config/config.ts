@@ -74,6 +74,8 @@ export interface Config {
     silencePromptMs: number;
     silenceHangupMs: number;
     maxCallDurationMs: number;
+    /** How long before the maximum duration the caller is warned (at most half of it; 0: never). */
+    maxCallWarningMs: number;
     dtmfInterDigitTimeoutMs: number;
     webCallAllowedOrigins: readonly string[];
   };
@@ -259,6 +261,8 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
       silencePromptMs: env.SILENCE_PROMPT_SECONDS * 1000,
       silenceHangupMs: env.SILENCE_HANGUP_SECONDS * 1000,
       maxCallDurationMs: env.MAX_CALL_DURATION_SECONDS * 1000,
+      maxCallWarningMs:
+        Math.min(env.MAX_CALL_WARNING_SECONDS, env.MAX_CALL_DURATION_SECONDS / 2) * 1000,
       dtmfInterDigitTimeoutMs: env.DTMF_INTERDIGIT_TIMEOUT_MS,
       webCallAllowedOrigins: env.WEB_CALL_ALLOWED_ORIGINS,
     },

@@ -14,6 +14,14 @@ export function loadConfig(envFile = '.env'): Config {
   return parseConfig(process.env);
 }
 
+/**
+ * A copy of the process environment (after `./.env`, so call `loadConfig` first) for files that
+ * reference variables by name, such as `${SIP_INBOUND_PASSWORD}` in config/sip.yaml.
+ */
+export function processEnvironment(): Readonly<Record<string, string | undefined>> {
+  return Object.freeze({ ...process.env });
+}
+
 /** For entry points: the config, or one clear message listing every problem and exit code 1. */
 export function loadConfigOrExit(envFile?: string): Config {
   try {

@@ -114,6 +114,14 @@ export interface TurnMetricTable {
   created_at: Timestamp;
 }
 
+export interface WebhookEventTable {
+  /** LiveKit's event id (`EV_...`), or `sha256:<body hash>` for events without one. */
+  id: string;
+  event: string;
+  room_name: string | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   vehicles: VehicleTable;
   calls: CallTable;
@@ -121,6 +129,7 @@ export interface Database {
   transcript_items: TranscriptItemTable;
   tool_calls: ToolCallTable;
   turn_metrics: TurnMetricTable;
+  webhook_events: WebhookEventTable;
 }
 
 export type VehicleRow = Selectable<VehicleTable>;

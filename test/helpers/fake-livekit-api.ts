@@ -21,6 +21,17 @@ export interface TwirpFailure {
   meta?: Record<string, string>;
 }
 
+/** Thrown by a handler to answer with this Twirp error (e.g. 404 not_found for an unknown id). */
+export class FakeTwirpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    msg: string,
+  ) {
+    super(msg);
+  }
+}
+
 type Handler = (body: Record<string, unknown>, call: RecordedTwirpCall) => unknown;
 
 export interface FakeLiveKitApi {
@@ -84,6 +95,9 @@ export async function startFakeLiveKitApi(
     try {
       return sendJson(response, 200, handlers.get(key)?.(body, call) ?? {});
     } catch (error) {
+      if (error instanceof FakeTwirpError) {
+        return sendJson(response, error.status, { code: error.code, msg: error.message });
+      }
       return sendJson(response, 500, { code: 'internal', msg: (error as Error).message });
     }
   });

@@ -1,0 +1,8 @@
+-- LiveKit webhook events already handled, keyed by the event id: a redelivered event is ignored.
+CREATE TABLE webhook_events (
+  id TEXT PRIMARY KEY NOT NULL,
+  event TEXT NOT NULL,
+  room_name TEXT,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX webhook_events_received_at ON webhook_events (received_at);
