@@ -8,6 +8,7 @@ import {
   lookupVehicle,
   requireValidVin,
 } from '../../vehicle-lookup/vehicle-service.js';
+import { fastSerializerCompiler } from '../fast-serializer.js';
 import { errorSchema } from '../schemas/common.js';
 import {
   listVehiclesQuerySchema,
@@ -38,6 +39,7 @@ const vehicleRoutes: FastifyPluginAsyncZod = async (fastify) => {
     '/api/lookup-vehicle',
     {
       config: { access: 'public' },
+      serializerCompiler: fastSerializerCompiler,
       schema: {
         tags,
         summary: 'Decode a VIN and match it against the inventory',
@@ -91,6 +93,7 @@ const vehicleRoutes: FastifyPluginAsyncZod = async (fastify) => {
     '/api/vehicles',
     {
       config: { access: 'public' },
+      serializerCompiler: fastSerializerCompiler,
       schema: {
         tags,
         summary: 'The inventory, filtered, in pages',
