@@ -18,7 +18,8 @@ export interface VehicleTable {
   make: string;
   model: string;
   trim: string | null;
-  body: string;
+  body:
+    'sedan' | 'coupe' | 'hatchback' | 'wagon' | 'convertible' | 'suv' | 'truck' | 'van' | 'minivan';
   color: string | null;
   mileage: number;
   price: number;

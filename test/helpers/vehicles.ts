@@ -1,0 +1,33 @@
+import type { NewVehicle } from '../../src/vehicle-lookup/vehicle.js';
+import { computeCheckDigit } from '../../src/vehicle-lookup/vin.js';
+
+/**
+ * A VIN with a correct check digit from its first eight characters, year code, plant code and
+ * serial number (six digits).
+ */
+export function makeVin(first8: string, yearCode: string, plant: string, serial: number): string {
+  const draft = `${first8}0${yearCode}${plant}${String(serial).padStart(6, '0')}`;
+  const check = computeCheckDigit(draft);
+  if (check === null || first8.length !== 8) throw new Error(`cannot build a VIN from ${draft}`);
+  return `${draft.slice(0, 8)}${check}${draft.slice(9)}`;
+}
+
+let nextSerial = 100_000;
+
+/** A stock vehicle for tests: a 2022 Honda Civic with a fresh valid VIN unless overridden. */
+export function newVehicle(overrides: Partial<NewVehicle> = {}): NewVehicle {
+  return {
+    vin: makeVin('2HGFE2F5', 'N', 'H', nextSerial++),
+    year: 2022,
+    make: 'Honda',
+    model: 'Civic',
+    trim: 'EX',
+    body: 'sedan',
+    color: 'Blue',
+    mileage: 18_250,
+    price: 23_995,
+    status: 'available',
+    location: 'Main lot',
+    ...overrides,
+  };
+}
