@@ -49,6 +49,8 @@ export const vinDecodeSchema = z.object({
   valid: z.boolean(),
   wmi: z.string().nullable(),
   make: z.string().nullable(),
+  possibleMakes: z.array(z.string()),
+  makeConclusive: z.boolean(),
   manufacturer: z.string().nullable(),
   country: z.string().nullable(),
   region: z.string().nullable(),
