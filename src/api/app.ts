@@ -18,6 +18,7 @@ import readiness from './plugins/readiness.js';
 import recordingsPlugin from './plugins/recordings.js';
 import healthRoutes from './routes/health.js';
 import recordingRoutes from './routes/recordings.js';
+import vehicleRoutes from './routes/vehicles.js';
 import webCallRoutes from './routes/web-calls.js';
 import webhookRoutes from './routes/webhooks.js';
 
@@ -67,6 +68,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(recordingsPlugin, { logger: deps.logger });
 
     await fastify.register(healthRoutes);
+    await fastify.register(vehicleRoutes);
     await fastify.register(webhookRoutes);
     await fastify.register(webCallRoutes);
     await fastify.register(recordingRoutes);
