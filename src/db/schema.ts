@@ -114,6 +114,22 @@ export interface TurnMetricTable {
   created_at: Timestamp;
 }
 
+export interface AppointmentTable {
+  id: Generated<number>;
+  call_id: string | null;
+  kind: 'test_drive' | 'service';
+  status: ColumnType<'booked' | 'cancelled', 'booked' | 'cancelled' | undefined>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  customer_name: string;
+  callback_number: string | null;
+  vin: string | null;
+  vehicle_json: JsonText | null;
+  notes: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface RecordingTable {
   id: string;
   call_id: string;
@@ -138,6 +154,16 @@ export interface RecordingTable {
   updated_at: Timestamp;
 }
 
+export interface KnowledgeSectionTable {
+  id: Generated<number>;
+  source: string;
+  position: number;
+  heading: string;
+  body: string;
+  content_hash: string;
+  updated_at: Timestamp;
+}
+
 export interface WebhookEventTable {
   /** LiveKit's event id (`EV_...`), or `sha256:<body hash>` for events without one. */
   id: string;
@@ -153,6 +179,8 @@ export interface Database {
   transcript_items: TranscriptItemTable;
   tool_calls: ToolCallTable;
   turn_metrics: TurnMetricTable;
+  appointments: AppointmentTable;
+  knowledge_sections: KnowledgeSectionTable;
   recordings: RecordingTable;
   webhook_events: WebhookEventTable;
 }
