@@ -32,7 +32,8 @@ function load(name: string): LabelledCase[] {
 const JOINERS = new Set(
   (
     'as in like for double triple let me hold hang one x ex fox dub twenty thirty forty fifty ' +
-    'sixty seventy eighty ninety the a letter number capital no wait sorry actually mean i'
+    'sixty seventy eighty ninety the a letter number capital no wait sorry actually mean i last ' +
+    'first second third fourth fifth sixth seventh eighth ninth tenth digit character is was'
   ).split(' '),
 );
 

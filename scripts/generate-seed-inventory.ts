@@ -164,6 +164,8 @@ function generateVehicle(random: Random, serials: Set<string>): NewVehicle {
 
 /** The seed vehicles; the same on every run. */
 export function generateSeedInventory(rows = ROWS, seed = SEED): NewVehicle[] {
+  // Serials are six digits and unique: a demo lot, not a load-test generator.
+  if (rows > 100_000) throw new Error('the seed inventory is at most 100,000 vehicles');
   CATALOG.forEach(checkCatalog);
   const random = prng(seed);
   // Distinct last-six serials keep the keypad fallback (VIN ending) unambiguous on the demo lot.

@@ -27,6 +27,7 @@ import healthRoutes from './routes/health.js';
 import recordingRoutes from './routes/recordings.js';
 import tokenRoutes from './routes/tokens.js';
 import userRoutes from './routes/users.js';
+import vehicleRoutes from './routes/vehicles.js';
 import webCallRoutes from './routes/web-calls.js';
 import webhookRoutes from './routes/webhooks.js';
 
@@ -77,7 +78,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(livekitReadiness);
     await fastify.register(livekitEvents);
     await fastify.register(livekitCallSync);
-    await fastify.register(recordingsPlugin, { logger: deps.logger, metrics: deps.metrics });
+    await fastify.register(recordingsPlugin, { logger: deps.logger });
 
     await fastify.register(healthRoutes);
     await fastify.register(authRoutes);
@@ -86,6 +87,7 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(auditRoutes);
     await fastify.register(callRoutes);
     await fastify.register(consolePlugin);
+    await fastify.register(vehicleRoutes);
     await fastify.register(webhookRoutes);
     await fastify.register(webCallRoutes);
     await fastify.register(recordingRoutes);

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '../config/index.js';
 import { migrateToLatest, openDatabase } from '../db/index.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { seedInventoryIfEmpty } from '../vehicle-lookup/seed-inventory.js';
 import { buildApp } from './app.js';
 
 /**
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, { name: 'api' });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.dialect);
+  if (config.seedInventory) await seedInventoryIfEmpty(database.db, logger);
   await ensureFirstAdmin(database.db, config, logger);
   const metrics = createMetrics();
   const app = await buildApp({ config, database, logger, metrics, ownsDatabase: true });

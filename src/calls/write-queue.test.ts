@@ -6,6 +6,7 @@ import { tempDir } from '../../test/helpers/app.js';
 import { captureLogs } from '../../test/helpers/log-capture.js';
 import { migrateToLatest, openDatabase } from '../db/index.js';
 import { createMetrics } from '../observability/metrics.js';
+import { directMetricsSink } from '../observability/metrics-sink.js';
 import { createCall } from './call-repository.js';
 import { appendTranscriptItem, listTranscript } from './transcript-repository.js';
 import { isRetryableDbError, WriteQueue } from './write-queue.js';
@@ -65,7 +66,12 @@ describe('write queue', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { logger, lines } = captureLogs();
     const metrics = createMetrics({ defaultMetrics: false });
-    const queue = new WriteQueue({ logger, metrics, minRetryDelayMs: 5, maxRetryDelayMs: 5 });
+    const queue = new WriteQueue({
+      logger,
+      metrics: directMetricsSink(metrics),
+      minRetryDelayMs: 5,
+      maxRetryDelayMs: 5,
+    });
     const landed: string[] = [];
     let failures = 2;
     queue.enqueue('a', async () => {

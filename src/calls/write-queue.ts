@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { MetricsSink } from '../observability/metrics-sink.js';
 
 /** SQLite lock errors and PostgreSQL serialization/connection failures: worth trying again. */
 const RETRYABLE_SQLITE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
@@ -28,7 +28,7 @@ export function isRetryableDbError(error: unknown): boolean {
 
 export interface WriteQueueOptions {
   logger: Logger;
-  metrics?: Pick<Metrics, 'databaseErrors'>;
+  metrics?: MetricsSink;
   /** Writes held at most; beyond it new writes are dropped with an error log. */
   maxSize?: number;
   /** Backoff between attempts of a transient failure (ms). */
@@ -91,7 +91,7 @@ export class WriteQueue {
         { operation, pending: this.#jobs.length, closed: this.#closed },
         'database write dropped: write queue full or closed',
       );
-      this.#options.metrics?.databaseErrors.inc({ operation });
+      this.#options.metrics?.record({ type: 'databaseError', operation });
       return false;
     }
     this.#jobs.push({ operation, write });
@@ -165,7 +165,7 @@ export class WriteQueue {
       );
     } catch (error) {
       this.#failed++;
-      metrics?.databaseErrors.inc({ operation: job.operation });
+      metrics?.record({ type: 'databaseError', operation: job.operation });
       if (this.#stop.signal.aborted) return; // counted and logged once by close()
       logger.error(
         { operation: job.operation, err: describeError(error) },

@@ -38,6 +38,8 @@ export interface Config {
   readonly seedInventory: boolean;
   readonly livekit: {
     url: string | undefined;
+    /** The LiveKit URL handed to browsers (web calls); defaults to `url`. */
+    publicUrl: string | undefined;
     apiKey: string | undefined;
     apiSecret: string | undefined;
     agentName: string;
@@ -223,6 +225,7 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
     seedInventory: env.SEED_INVENTORY,
     livekit: {
       url: env.LIVEKIT_URL,
+      publicUrl: env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL,
       apiKey: env.LIVEKIT_API_KEY,
       apiSecret: env.LIVEKIT_API_SECRET,
       agentName: env.AGENT_NAME,

@@ -79,6 +79,7 @@ export const envSchema = z.object({
 
   // LiveKit
   LIVEKIT_URL: url(/^(wss?|https?)$/, 'ws(s):// or http(s)://'),
+  LIVEKIT_PUBLIC_URL: url(/^(wss?|https?)$/, 'ws(s):// as browsers reach LiveKit'),
   LIVEKIT_API_KEY: optionalString,
   LIVEKIT_API_SECRET: optionalString,
   AGENT_NAME: z.preprocess(

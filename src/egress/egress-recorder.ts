@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AudioMixing, ParticipantInfo_Kind } from '@livekit/protocol';
 import {
-  EgressClient,
   EncodedFileOutput,
   EncodedFileType,
   S3Upload,
   TrackType,
+  type EgressClient,
   type WebhookEvent,
 } from 'livekit-server-sdk';
 import pRetry from 'p-retry';
-import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import {
@@ -23,17 +22,6 @@ import {
 import { RECORDING_CONTENT_TYPE, recordingKey } from './recording-store.js';
 import type { S3StoreConfig } from './s3-recording-store.js';
 
-/**
- * The egress client from the LiveKit settings. Kept as a swappable factory until the shared
- * `createLiveKitClients` (src/sip/livekit-clients.ts) lands.
- */
-export function createEgressClient(livekit: Config['livekit']): EgressClient {
-  if (!livekit.url || !livekit.apiKey || !livekit.apiSecret) {
-    throw new Error('egress recording needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
-  }
-  return new EgressClient(livekit.url, livekit.apiKey, livekit.apiSecret);
-}
-
 export interface EgressRecorderOptions {
   db: Db;
   egress: EgressClient;
@@ -41,7 +29,10 @@ export interface EgressRecorderOptions {
   storage: S3StoreConfig;
   logger?: Logger | undefined;
   now?: () => Date;
-  /** How long to wait for the worker to write the call row when a track is published first. */
+  /**
+   * How long to wait for the worker to write the call row when the track is published first
+   * (default about 4 s in all, well inside a webhook request).
+   */
   callLookup?: { retries: number; minTimeoutMs: number };
 }
 
@@ -181,7 +172,7 @@ export class EgressRecorder {
   }
 
   private async waitForCall(roomName: string): Promise<CallForRecording | null> {
-    const { retries, minTimeoutMs } = this.options.callLookup ?? { retries: 5, minTimeoutMs: 500 };
+    const { retries, minTimeoutMs } = this.options.callLookup ?? { retries: 4, minTimeoutMs: 250 };
     try {
       return await pRetry(
         async () => {

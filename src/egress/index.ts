@@ -15,6 +15,7 @@ export * from './egress-recorder.js';
 export * from './recording-repository.js';
 export * from './recording-store.js';
 export * from './retention.js';
+export * from './upload-lease-repository.js';
 export * from './upload-worker.js';
 export { InvalidRecordingKeyError, LocalRecordingStore } from './local-recording-store.js';
 export { S3RecordingStore, type S3StoreConfig } from './s3-recording-store.js';

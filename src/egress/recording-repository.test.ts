@@ -3,8 +3,6 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/helpers/databases.js';
 import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
 import {
-  claimUpload,
-  completeUpload,
   countRecordingsWithStatus,
   createRecording,
   deleteRecording,
@@ -14,10 +12,10 @@ import {
   listActiveEgressRecordings,
   listRecordings,
   listRecordingsStartedBefore,
-  releaseUpload,
   updateRecording,
   type NewRecording,
 } from './recording-repository.js';
+import { claimUpload, completeUpload, releaseUpload } from './upload-lease-repository.js';
 
 const T0 = new Date('2026-11-21T12:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -10,7 +11,8 @@ import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../../test/helpers/s3-server.js';
 import { createMetrics } from '../observability/metrics.js';
 import { AgentRecordingUploader } from './agent-recording-uploader.js';
-import { claimUpload, createRecording, getRecording } from './recording-repository.js';
+import { createRecording, getRecording } from './recording-repository.js';
+import { claimUpload } from './upload-lease-repository.js';
 import { S3RecordingStore } from './s3-recording-store.js';
 import { UploadWorker } from './upload-worker.js';
 
@@ -337,6 +339,44 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
       durationMs: 1000,
     });
     expect(await makeWorker('w').runOnce()).toMatchObject({ uploaded: [spooled.recordingId] });
+  });
+
+  it('gives up on storage that accepts connections but never answers, and retries later', async () => {
+    const { db } = database();
+    const { uploader, spoolDir, clock } = setup();
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const call = await insertTestCall(db);
+      const audio = await recorderFile();
+      const spooled = await uploader.spoolRecording({
+        callId: call.id,
+        sourcePath: audio.file,
+        startedAt: call.startedAt,
+        durationMs: 1000,
+      });
+      const worker = new UploadWorker({
+        db,
+        store: new S3RecordingStore({
+          ...s3.storeConfig(bucket),
+          endpoint: `http://127.0.0.1:${port}`,
+        }),
+        spoolDir,
+        now: clock.now,
+        uploadTimeoutMs: 200,
+      });
+      expect(await worker.runOnce()).toMatchObject({ uploaded: [], pending: 1 });
+      expect(await getRecording(db, spooled.recordingId)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        error: expect.stringMatching(/within 200 ms/),
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('marks a damaged spool file failed and keeps it for inspection', async () => {

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import {
-  claimUpload,
-  completeUpload,
   createRecording,
   deleteRecording,
   findRecordingForCall,
   getRecording,
-  releaseUpload,
   type Recording,
 } from './recording-repository.js';
+import { claimUpload, completeUpload, releaseUpload } from './upload-lease-repository.js';
 import { hashStoredObject, type RecordingStore } from './recording-store.js';
 import { SpoolIntegrityError, UploadSpool, type CompleteManifest } from './upload-spool.js';
 
@@ -28,6 +27,8 @@ export interface UploadWorkerOptions {
   now?: () => Date;
   /** How long a claimed upload stays ours; another process may take it over after this. */
   leaseMs?: number;
+  /** An upload (with its read-back check) that takes longer fails and is retried; below `leaseMs`. */
+  uploadTimeoutMs?: number;
   /** First retry delay; doubles per failed attempt up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
@@ -49,11 +50,30 @@ export interface UploadPassResult {
 
 const DEFAULTS = {
   leaseMs: 5 * 60_000,
+  uploadTimeoutMs: 4 * 60_000,
   baseBackoffMs: 5_000,
   maxBackoffMs: 15 * 60_000,
   pollIntervalMs: 15_000,
   egressWaitMs: 60_000,
 };
+
+/** Rejects when `work` takes longer than `ms` (after calling `onTimeout`). */
+async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new Error(`storage did not answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // The losing side may still reject later (aborted stream); nobody waits for it.
+    work.catch(() => undefined);
+  }
+}
 
 /** The error for the row: S3 and system errors carry a code worth keeping (AccessDenied, ECONNREFUSED). */
 function message(error: unknown): string {
@@ -82,6 +102,7 @@ export class UploadWorker {
     this.now = options.now ?? (() => new Date());
     this.settings = {
       leaseMs: options.leaseMs ?? DEFAULTS.leaseMs,
+      uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs,
       baseBackoffMs: options.baseBackoffMs ?? DEFAULTS.baseBackoffMs,
       maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
       pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
@@ -259,24 +280,12 @@ export class UploadWorker {
       await this.release(recording, 0, { countAttempt: true, error: error.message, failed: true });
       return 'failed';
     }
+    const source = createReadStream(this.spool.audioPath(recording.id));
     try {
-      if (!(await this.alreadyStored(manifest))) {
-        await store.put(manifest.storageKey, createReadStream(this.spool.audioPath(recording.id)), {
-          contentType: manifest.contentType,
-          sizeBytes: manifest.sizeBytes,
-          metadata: {
-            callId: manifest.callId,
-            recordingId: manifest.recordingId,
-            callerNumber: manifest.callerNumber,
-            durationMs: manifest.durationMs,
-            sha256: manifest.sha256,
-          },
-        });
-        const stored = await hashStoredObject(store, manifest.storageKey);
-        if (stored.sizeBytes !== manifest.sizeBytes || stored.sha256 !== manifest.sha256) {
-          throw new Error('storage returned different bytes than were uploaded');
-        }
-      }
+      // minio-js has no request timeout: closing the body stream aborts a hung upload.
+      await withTimeout(this.transfer(manifest, source), this.settings.uploadTimeoutMs, () =>
+        source.destroy(),
+      );
     } catch (error) {
       const delayMs = this.backoffMs(recording.attempts + 1);
       this.options.metrics?.recordingUploadsFailed.inc();
@@ -307,6 +316,30 @@ export class UploadWorker {
     await this.spool.remove(recording.id);
     log?.info({ sizeBytes: manifest.sizeBytes, key: manifest.storageKey }, 'recording uploaded');
     return 'uploaded';
+  }
+
+  /** Uploads unless the bytes are already there, then reads them back to check them. */
+  private async transfer(manifest: CompleteManifest, source: Readable): Promise<void> {
+    const { store } = this.options;
+    if (await this.alreadyStored(manifest)) {
+      source.destroy();
+      return;
+    }
+    await store.put(manifest.storageKey, source, {
+      contentType: manifest.contentType,
+      sizeBytes: manifest.sizeBytes,
+      metadata: {
+        callId: manifest.callId,
+        recordingId: manifest.recordingId,
+        callerNumber: manifest.callerNumber,
+        durationMs: manifest.durationMs,
+        sha256: manifest.sha256,
+      },
+    });
+    const stored = await hashStoredObject(store, manifest.storageKey);
+    if (stored.sizeBytes !== manifest.sizeBytes || stored.sha256 !== manifest.sha256) {
+      throw new Error('storage returned different bytes than were uploaded');
+    }
   }
 
   /** True when the exact bytes are already at the key (an upload finished before a crash). */

@@ -218,6 +218,7 @@ export const UNITS: Readonly<Record<string, number>> = {
   nine: 9,
 };
 
+/** Teen number words ("eleven" is 11). */
 export const TEENS: Readonly<Record<string, number>> = {
   ten: 10,
   eleven: 11,
@@ -231,6 +232,7 @@ export const TEENS: Readonly<Record<string, number>> = {
   nineteen: 19,
 };
 
+/** Tens words with their first digit ("forty" is 4, "forty eight" 48). */
 export const TENS: Readonly<Record<string, number>> = {
   twenty: 2,
   thirty: 3,
@@ -270,7 +272,7 @@ export const FILLER_PHRASES: readonly string[][] = [
   'one more time|is that right|is that correct|to be sure|as well|i have it|i got it|see if',
   'you ready|are you ready|ready|for me|for the|to read|a bit|a little|a second|a sec|a moment',
   'a minute|for my|for your|for that|for this|for it|to the|to my|to do|to get|to have|to look',
-  'to find|the letter|the number|the digit|capital letter|the capital',
+  'to find|the letter|the number|the digit|capital letter|the capital|to be exact|to be honest',
 ]
   .join('|')
   .split('|')
@@ -315,5 +317,5 @@ export const ONE_PRONOUN_AFTER: ReadonlySet<string> = new Set(
 
 /** Words after which the caller restates what came just before ("2 6, sorry, 2 5"). */
 export const CORRECTION_MARKERS: ReadonlySet<string> = new Set(
-  'no nope sorry wait actually oops correction mean scratch not rather'.split(' '),
+  'no nope sorry wait actually oops correction mean scratch not rather repeat again'.split(' '),
 );

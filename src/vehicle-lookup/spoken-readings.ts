@@ -55,11 +55,14 @@ export function splitRuns(pieces: readonly Piece[]): Run[] {
   return runs;
 }
 
+/** The characters of some slots as a string. */
 export const text = (slots: readonly Slot[]): string => slots.map((s) => s.ch).join('');
+/** How many characters some pieces carry. */
 export const slotCount = (pieces: readonly CharPiece[]): number =>
   pieces.reduce((n, p) => n + p.slots.length, 0);
 const trimCost = (pieces: readonly CharPiece[]): number =>
   pieces.reduce((c, p) => c + (p.weak ? WEAK_TRIM : STRONG_TRIM), 0);
+/** Whether any piece carries a letter. */
 export const hasLetter = (pieces: readonly CharPiece[]): boolean =>
   pieces.some((p) => p.slots.some((s) => /[A-Z]/.test(s.ch)));
 
@@ -170,11 +173,15 @@ function emitWindow(
 }
 
 /**
- * "to", "for", "oh" as the very last words of the utterance are far more likely the VIN's last
- * digits than chatter; cutting them off is as costly as cutting a strong piece.
+ * Cutting "to", "for", "oh" off the end is as costly as cutting a strong piece when they are the
+ * utterance's last words or were said in one breath with the characters before them: then they are
+ * far more likely the VIN's last digits than chatter ("..., to be honest" has a pause first).
  */
 function endDigitCut(run: Run, tail: readonly CharPiece[]): boolean {
-  return run.last && tail.some((p) => p.slots.some((s) => s.kind === 'digit'));
+  const first = tail[0];
+  if (first === undefined || !tail.some((p) => p.slots.some((s) => s.kind === 'digit')))
+    return false;
+  return run.last || (first.weak && first.slots[0]?.kind === 'digit' && first.pauseBefore !== true);
 }
 
 /** A run whose only strong piece is a year ("a 2019 Accord"): chatter, not VIN characters. */

@@ -35,6 +35,8 @@ export interface CharPiece {
   weak: boolean;
   /** Index of the first token, for ordering and correction handling. */
   token: number;
+  /** The recogniser put punctuation (a pause) right before it. */
+  pauseBefore?: boolean;
 }
 
 /** Words between spelled runs; `correction` when they signal a restatement ("no", "sorry"). */
@@ -44,6 +46,7 @@ export interface BreakPiece {
   correction: boolean;
 }
 
+/** What a transcript lexes into. */
 export type Piece = CharPiece | BreakPiece;
 
 /** A lower-cased word with its original spelling (case matters for "A" versus "a"). */
@@ -285,6 +288,60 @@ function parseClarified(tokens: readonly Token[], at: number): Parsed | null {
   return base;
 }
 
+const COUNT_LEAD = new Set(['first', 'last', 'next', 'final', 'other']);
+const COUNT_TAIL = new Set([
+  'are',
+  'is',
+  'were',
+  'characters',
+  'digits',
+  'letters',
+  'numbers',
+  'ones',
+  'of',
+]);
+const COUNT_WORDS = new Set([
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'few',
+  'couple',
+]);
+const DETERMINERS = new Set([
+  'a',
+  'an',
+  'the',
+  'my',
+  'our',
+  'his',
+  'her',
+  'their',
+  'your',
+  'this',
+  'that',
+]);
+
+/** "first three are", "the last four digits": a count of characters, not a character. */
+function countPhraseLength(tokens: readonly Token[], at: number): number {
+  const [lead, count, tail] = [tokens[at]?.low, tokens[at + 1]?.low, tokens[at + 2]?.low];
+  if (lead === undefined || !COUNT_LEAD.has(lead)) return 0;
+  if (count === undefined || !(COUNT_WORDS.has(count) || /^[2-9]$/.test(count))) return 0;
+  return tail !== undefined && COUNT_TAIL.has(tail) ? 3 : 0;
+}
+
+/** "a 2023 Civic", "my 2019": a model year in chatter, even right after the VIN. */
+function yearChatterLength(tokens: readonly Token[], at: number): number {
+  const [det, year] = [tokens[at]?.low, tokens[at + 1]?.raw];
+  if (det === undefined || !DETERMINERS.has(det) || year === undefined) return 0;
+  return /^(19[89]\d|20[0-3]\d)$/.test(year) ? 2 : 0;
+}
+
 /**
  * "Oh" after a pause and before chatter ("..., oh and it's the gray one", "Oh, okay") is an
  * exclamation, not zero.
@@ -333,6 +390,12 @@ export function lexPieces(tokens: readonly Token[]): Piece[] {
       }
     }
     const tok0 = tokens[i];
+    const skip = countPhraseLength(tokens, i) || yearChatterLength(tokens, i);
+    if (skip > 0) {
+      for (let k = 0; k < skip; k++) pushBreak(tokens[i + k]?.low ?? '');
+      i += skip;
+      continue;
+    }
     if (tok0?.low === 'one' && ONE_PRONOUN_AFTER.has(tokens[i - 1]?.low ?? '')) {
       pushBreak('one');
       i++;
@@ -353,6 +416,7 @@ export function lexPieces(tokens: readonly Token[]): Piece[] {
     if (tok !== undefined && !FILLERS.has(tok.low)) pushBreak(tok.low);
     i++;
   }
+  for (const p of out) if (p.type === 'char') p.pauseBefore = tokens[p.token]?.pauseBefore === true;
   return out;
 }
 

@@ -151,6 +151,27 @@ describe('extractVin', () => {
     ).toBeNull();
   });
 
+  it('applies a correction said after the VIN in the same breath', () => {
+    expect(read('one H G C M 8 2 6 3 3 A 0 0 4 3 5 9, no, the last one is a two')).toMatchObject({
+      vin: HONDA,
+      status: 'valid',
+    });
+    expect(
+      read('one H G C N 8 2 6 3 3 A 0 0 4 3 5 2, sorry, the fifth one is M as in Mike').vin,
+    ).toBe(HONDA);
+    // The caller says the last digit is 3: the VIN as read is not what they meant.
+    expect(read(`${HONDA}, wait no, the last digit is a 3`).vin).toBeNull();
+  });
+
+  it('treats counts and model years in chatter as words', () => {
+    expect(
+      read(
+        'First three are five X Y. Then K T C A six two D G. Last part three four six one nine seven.',
+      ).vin,
+    ).toBe('5XYKTCA62DG346197');
+    expect(read("It's 2HGFE2F53PH521585, a 2023 Civic").vin).toBe('2HGFE2F53PH521585');
+  });
+
   it('rejects a model year in the future for a light vehicle', () => {
     // Position 7 alphabetic and position 10 "Y" would be model year 2030.
     const futureVin = '1HGCM8B6XYA004352';

@@ -22,6 +22,7 @@ import {
   readBackQuestion,
   type PendingChoice,
 } from './vin-questions.js';
+import { parseCaptureTurn, type CaptureCommand } from './vin-capture-commands.js';
 import { assessReading, isPlausibleVin } from './vin-repair.js';
 import { lookupWmi } from './wmi-table.js';
 
@@ -194,13 +195,66 @@ export function analyzeRuns(runs: readonly Run[], currentYear: number): Analysis
   return { ...ambiguous(partial, [], TOO_LONG_QUESTION), status: 'invalid' };
 }
 
+/**
+ * A correction said after the VIN in the same breath ("..., wait, the last digit is a 3"): the
+ * text after a pause or correction word that reads as a capture command. Returns the command and
+ * the text before it.
+ */
+function trailingCorrection(utterance: string): { before: string; command: CaptureCommand } | null {
+  const cuts = [...utterance.matchAll(/[,.;!?]|\b(?:no|wait|sorry|actually|correction|oops)\b/gi)];
+  for (const cut of cuts.reverse()) {
+    const rest = utterance.slice(cut.index + cut[0].length);
+    const command = parseCaptureTurn(rest, false);
+    if (command.kind === 'set' || command.kind === 'replace') {
+      return { before: utterance.slice(0, cut.index), command };
+    }
+  }
+  return null;
+}
+
+/** Applies a trailing correction to the reading of the text before it. */
+function withCorrection(
+  before: Analysis,
+  command: Extract<CaptureCommand, { kind: 'set' | 'replace' }>,
+  currentYear: number,
+): Analysis | null {
+  if (before.heard.length !== 17) return null;
+  const slots = before.heard.map((s) => ({ ...s }));
+  const at =
+    command.kind === 'replace'
+      ? slots.map((s) => s.ch).lastIndexOf(command.from)
+      : command.position === 'last'
+        ? 16 - command.fromEnd
+        : command.position - 1;
+  if (at < 0 || at > 16) return null;
+  slots[at] = { ...command.slot, reliable: true };
+  const verdict = assessReading(slots, currentYear);
+  const vin = verdict.status === 'valid' || verdict.status === 'corrected' ? verdict.vin : null;
+  const candidates = vin !== null ? [vin] : verdict.candidates.map((c) => c.vin);
+  const status = vin !== null ? verdict.status : candidates.length > 0 ? 'ambiguous' : 'invalid';
+  return {
+    vin,
+    status,
+    candidates,
+    question: vin !== null ? readBackQuestion(vin) : REREAD_QUESTION,
+    heard: slots,
+    choice: null,
+  };
+}
+
 /** Reads a VIN from one utterance; never returns a VIN it is not sure of. */
 export function extractVin(utterance: string, options: ExtractOptions = {}): ExtractResult {
   const currentYear = options.currentYear ?? new Date().getUTCFullYear();
-  const { vin, status, candidates, question } = analyzeRuns(
-    splitRuns(lexTranscript(utterance)),
-    currentYear,
-  );
+  const fix = trailingCorrection(utterance);
+  const base = analyzeRuns(splitRuns(lexTranscript(fix?.before ?? utterance)), currentYear);
+  const fixed =
+    fix !== null && (fix.command.kind === 'set' || fix.command.kind === 'replace')
+      ? withCorrection(base, fix.command, currentYear)
+      : null;
+  // A correction we cannot apply means the VIN as read is not what the caller meant.
+  const result =
+    fix === null ? base : (fixed ?? { ...base, vin: null, status: 'invalid' as const });
+  const { vin, status, candidates, question } = result;
   return question === undefined
     ? { vin, status, candidates }
     : { vin, status, candidates, question };

@@ -70,6 +70,13 @@ describe('readVehicleCsv', () => {
     ]);
   });
 
+  it('reads Windows line endings and a byte-order mark', async () => {
+    const records = await read(
+      `\ufeffVIN,Year,Make,Model,Body,Price\r\n${civicVin},2022,Honda,Civic,sedan,20000\r\n`,
+    );
+    expect(records).toMatchObject([{ kind: 'vehicle', line: 2, vehicle: { vin: civicVin } }]);
+  });
+
   it('names every problem of every bad row with its line', async () => {
     const records = await read(
       [
@@ -97,6 +104,16 @@ describe('readVehicleCsv', () => {
       expect.stringMatching(/^line 7: row: Invalid Closing Quote/),
     ]);
     expect(records.filter((r) => r.kind === 'vehicle').map((r) => r.line)).toEqual([2]);
+  });
+
+  it('reports an unclosed quote at the row that opens it', async () => {
+    const good = `${civicVin},2022,Honda,Civic,EX,sedan,Blue,100,24995,available,Main lot`;
+    const records = await read(
+      [CSV_HEADER, good, '', `"${tacomaVin},2021,Toyota`, ...Array(3_000).fill(good)].join('\n'),
+    );
+    expect(problems(records)).toEqual([
+      'line 4: row: a quote opened in this row is never closed; the rest of the file cannot be read',
+    ]);
   });
 
   it('imports a wrong check digit, a foreign make or year with warnings', async () => {

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { type CsvError, parse } from 'csv-parse';
+import { type CsvError, type InfoRecord, parse } from 'csv-parse';
 import { z } from 'zod';
 import {
   BODY_STYLES,
@@ -255,6 +255,13 @@ function headerProblems(header: readonly string[]): CsvProblem[] {
   return problems;
 }
 
+function malformedMessage(error: CsvError | undefined): string {
+  if (error?.code === 'CSV_QUOTE_NOT_CLOSED' || error?.code === 'CSV_MAX_RECORD_SIZE') {
+    return 'a quote opened in this row is never closed; the rest of the file cannot be read';
+  }
+  return error?.message ?? 'malformed CSV';
+}
+
 // Malformed records are reported by csv-parse's on_skip callback as it parses ahead; hand them
 // out in line order among the good records.
 function* flushSkipped(skipped: CsvProblem[], beforeLine = Infinity): Generator<CsvRecord> {
@@ -276,19 +283,29 @@ export async function* readVehicleCsv(
   const currentYear = options.currentYear ?? new Date().getUTCFullYear();
   const skipped: CsvProblem[] = [];
   let lastSkippedLine = -1;
+  // Where the last good record ended: a malformed one starts after it (csv-parse reports the
+  // line where it gave up, which for an unclosed quote is far down the file).
+  let lastRecord = { lines: 0, empty_lines: 0 };
   const parser = parse({
     bom: true,
     trim: true,
     info: true,
     skip_empty_lines: true,
     relax_column_count: true,
+    // A runaway quote would otherwise read the rest of the file into one cell.
+    max_record_size: 64 * 1024,
     skip_records_with_error: true,
+    on_record: (record: string[], context: InfoRecord) => {
+      lastRecord = { lines: context.lines, empty_lines: context.empty_lines };
+      return record;
+    },
     on_skip: (error: CsvError | undefined) => {
-      const line = typeof error?.lines === 'number' ? error.lines : 0;
+      const blank = typeof error?.empty_lines === 'number' ? error.empty_lines : 0;
+      const line = lastRecord.lines + 1 + Math.max(0, blank - lastRecord.empty_lines);
       // Recovering from a bad quote can raise a second error on the same line: report one.
       if (lastSkippedLine === line) return;
       lastSkippedLine = line;
-      skipped.push({ line, column: 'row', message: error?.message ?? 'malformed CSV' });
+      skipped.push({ line, column: 'row', message: malformedMessage(error) });
     },
   });
   input.on('error', (error) => parser.destroy(error));

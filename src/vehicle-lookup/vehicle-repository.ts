@@ -54,6 +54,11 @@ function vehicleToRow(vehicle: NewVehicle, now: string): NewVehicleRow {
   };
 }
 
+/** The query {@link getVehicleByVin} runs; exported so tests can check its plan. */
+export function vehicleByVinQuery(db: Db, vin: string): VehicleQuery {
+  return db.selectFrom('vehicles').selectAll().where('vin', '=', vin);
+}
+
 // The VIN lookup is the agent's and the API's hottest query: build and compile it once per
 // database (or transaction) and only swap the parameter; the builder costs more than the lookup.
 const byVinQueries = new WeakMap<Db, CompiledQuery<VehicleRow>>();
@@ -62,7 +67,7 @@ const byVinQueries = new WeakMap<Db, CompiledQuery<VehicleRow>>();
 export async function getVehicleByVin(db: Db, vin: string): Promise<Vehicle | null> {
   let query = byVinQueries.get(db);
   if (query === undefined) {
-    query = db.selectFrom('vehicles').selectAll().where('vin', '=', vin).compile();
+    query = vehicleByVinQuery(db, vin).compile();
     byVinQueries.set(db, query);
   }
   const { rows } = await db.executeQuery<VehicleRow>({ ...query, parameters: [vin] });
@@ -257,15 +262,21 @@ export async function findVehiclesBySerialSuffix(
 ): Promise<Vehicle[]> {
   const suffix = lastSix.replace(/[\s-]+/g, '').toUpperCase();
   if (!/^[0-9A-HJ-NPR-Z]{6}$/.test(suffix)) return [];
-  const rows = await db
-    .selectFrom('vehicles')
-    .selectAll()
-    // The same expression as the vehicles_serial index, so the index serves it.
-    .where(sql`substr(vin, 12, 6)`, '=', suffix)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const rows = await serialSuffixQuery(db, suffix, limit).execute();
   return rows.map(rowToVehicle);
+}
+
+/** The query {@link findVehiclesBySerialSuffix} runs; exported so tests can check its plan. */
+export function serialSuffixQuery(db: Db, suffix: string, limit = 10): VehicleQuery {
+  return (
+    db
+      .selectFrom('vehicles')
+      .selectAll()
+      // The same expression as the vehicles_serial index, so the index serves it.
+      .where(sql`substr(vin, 12, 6)`, '=', suffix)
+      .orderBy('id')
+      .limit(limit)
+  );
 }
 
 /** Number of vehicles in the table, any status. */

@@ -20,6 +20,7 @@ export function isSlot(x: unknown): x is HeldSlot {
   );
 }
 
+/** Type guard for a stored pending question (state restored from JSON). */
 export function isPending(x: unknown): x is PendingChoice {
   if (typeof x !== 'object' || x === null) return false;
   const p = x as Record<string, unknown>;
@@ -95,8 +96,7 @@ export function overwriteSection(
   const best = Math.min(...scores);
   const at = scores.indexOf(best);
   const unique = scores.filter((x) => x === best).length === 1;
-  if (incoming.length < 3 || !unique || best > Math.floor(incoming.length / 3))
-    return [...current, ...incoming];
+  if (incoming.length < 3 || !unique || best > Math.floor(incoming.length / 3)) return null;
   return [...current.slice(0, at), ...incoming, ...current.slice(at + incoming.length)];
 }
 

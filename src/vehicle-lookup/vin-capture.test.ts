@@ -80,6 +80,15 @@ describe('VinCapture', () => {
     expect(capture.hear('the first one')).toMatchObject({ status: 'valid', vin: HONDA });
   });
 
+  it('does not take a turn that reads on as the answer to its question', () => {
+    const capture = newCapture();
+    capture.hear('one H G C N eight two six three three A zero zero four three five two');
+    // "nine" is not one of the offered characters (M or N): not an answer.
+    const r = capture.hear('nine, sorry, it is a little faded');
+    expect(r.vin).toBeNull();
+    expect(capture.hear('M as in Mike')).toMatchObject({ vin: HONDA });
+  });
+
   it('handles yes and no to a yes/no question', () => {
     // Only one candidate: "Was the 17th character ...?"-style question.
     const capture = newCapture();

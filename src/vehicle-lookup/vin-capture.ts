@@ -297,8 +297,11 @@ export class VinCapture {
   #chars(text: string): VinCaptureResult {
     const pending = this.#s.pending;
     if (pending !== null) {
-      const answer = singleCharacter(text);
-      if (answer !== undefined) return this.#answer(answer.ch, answer.reliable);
+      // Only a short reply naming one of the offered characters (or any character, if the question
+      // was open) answers the question; anything else is the caller reading on.
+      const answer = text.trim().split(/\s+/).length <= 6 ? singleCharacter(text) : undefined;
+      const offered = pending.options.length === 0 || pending.options.includes(answer?.ch ?? '');
+      if (answer !== undefined && offered) return this.#answer(answer.ch, answer.reliable);
     }
     const before = this.#s.slots.length;
     const added = this.#addChars(text);

@@ -11,6 +11,8 @@ describe('decodeVin', () => {
       valid: true,
       wmi: '1HG',
       make: 'Honda',
+      possibleMakes: ['Honda'],
+      makeConclusive: true,
       manufacturer: 'Honda of America Mfg.',
       country: 'United States',
       region: 'North America',
@@ -44,6 +46,15 @@ describe('decodeVin', () => {
   ])('decodes %s as a %s from %i with a conclusive year', (vin, make, year) => {
     const d = decodeVin(vin, NOW);
     expect([d.valid, d.make, d.modelYear, d.modelYearConclusive]).toEqual([true, make, year, true]);
+  });
+
+  it('says which makes share a WMI instead of guessing one', () => {
+    const jeep = decodeVin('1C4RJFBG5JC123456');
+    expect(jeep.make).toBe('Jeep');
+    expect(jeep.possibleMakes).toEqual(['Jeep', 'Chrysler', 'Dodge']);
+    expect(jeep.makeConclusive).toBe(false);
+    const honda = decodeVin('1HGCM82633A004352');
+    expect(honda).toMatchObject({ possibleMakes: ['Honda'], makeConclusive: true });
   });
 
   it('does not apply the position-7 rule to heavy trucks (Freightliner counterexample)', () => {

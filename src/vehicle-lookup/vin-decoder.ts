@@ -24,7 +24,10 @@ export interface VinDecode {
   /** Same as VinValidation.ok: structurally acceptable, possibly with warnings. */
   valid: boolean;
   wmi: string | null;
+  /** The usual make for the WMI; when `makeConclusive` is false the VIN may be any of `possibleMakes`. */
   make: string | null;
+  possibleMakes: string[];
+  makeConclusive: boolean;
   manufacturer: string | null;
   country: string | null;
   region: VinRegion | null;
@@ -88,6 +91,8 @@ export function decodeVin(input: string, options: DecodeOptions = {}): VinDecode
     valid: validation.ok,
     wmi: vin.length >= 3 ? vin.slice(0, 3) : null,
     make: entry?.make ?? null,
+    possibleMakes: entry ? [...entry.makes] : [],
+    makeConclusive: entry ? entry.makes.length === 1 : false,
     manufacturer: entry?.manufacturer ?? null,
     country: entry?.country ?? (vin.length >= 2 ? countryForVin(vin) : null),
     region: vin.length >= 1 ? regionForVin(vin) : null,

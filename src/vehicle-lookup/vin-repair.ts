@@ -5,7 +5,7 @@
  * (see the report in this module's tests) showed that accepting "the only single confusable edit
  * that validates" turns ~12% of two-mishearing transcripts into a confident wrong VIN. So a repair
  * is 'corrected' only when (1) the transcript breaks a structural rule, which pins where the error
- * is, (2) exactly one single edit validates, (3) no likely pair of mishearings or swap of neighbours
+ * is, and the edit is at that position, (2) exactly one single edit validates, (3) no likely pair of mishearings or swap of neighbours
  * explains the transcript as well, and (4) the maker code is a known WMI, which adds redundancy the
  * check digit lacks. Everything else is 'ambiguous' and becomes a question.
  */
@@ -52,34 +52,14 @@ const WIDE_DIGIT: Readonly<Record<string, string>> = {
   '9': '5',
 };
 
-/** The pairs most often confused on telephone audio (Cole & Fanty; Fanty, Cole & Roginski). */
-const LIKELY_LETTER: Readonly<Record<string, string>> = {
-  A: 'H8',
-  B: 'DPVE',
-  C: 'ZT',
-  D: 'BTE',
-  E: 'BD3',
-  G: 'TJ',
-  H: 'A8',
-  J: 'KG',
-  K: 'J',
-  M: 'N',
-  N: 'M',
-  P: 'BT',
-  S: 'F',
-  F: 'S',
-  T: 'DPG',
-  V: 'ZB',
-  X: 'S',
-  Z: 'VC',
-};
+/**
+ * Mishearings considered when looking for a rival explanation. Deliberately as wide as the repair
+ * table: a rival that is merely plausible must still block a confident correction (two mishearings
+ * such as D->P plus V->Z otherwise pass as one "repair").
+ */
+const LIKELY_LETTER: Readonly<Record<string, string>> = WIDE_LETTER;
 
-const LIKELY_DIGIT: Readonly<Record<string, string>> = {
-  '3': 'E',
-  '5': '9',
-  '8': 'AH',
-  '9': '5',
-};
+const LIKELY_DIGIT: Readonly<Record<string, string>> = WIDE_DIGIT;
 
 /** Alternatives for one heard slot; reliable slots (spelling-alphabet words) have none. */
 export function slotAlternatives(slot: Slot, likelyOnly = false): string {
@@ -244,11 +224,15 @@ export function assessReading(slots: readonly Slot[], currentYear: number): Read
   const repairs = singleEditRepairs(slots, currentYear);
   if (repairs.length === 0) return { status: 'invalid', vin: null, candidates: [] };
   const [only] = repairs;
+  const faults = structuralFaults(heard, currentYear);
+  // The edit must fix the fault where it is: changing the maker code to relax the serial rule, say,
+  // is not a repair of what was misheard.
+  const pinned = only !== undefined && only.edits.every((e) => faults.includes(e.position - 1));
   if (
     only !== undefined &&
     repairs.length === 1 &&
+    pinned &&
     lookupWmi(only.vin) !== undefined &&
-    structuralFaults(heard, currentYear).length > 0 &&
     !hasTwoEditRival(slots, only, currentYear)
   ) {
     return { status: 'corrected', vin: only.vin, candidates: repairs };

@@ -14,7 +14,10 @@ export type VehicleType =
 /** One WMI row. */
 export interface WmiEntry {
   wmi: string;
+  /** The usual make for this WMI; see `makes` when several brands share it. */
   make: string;
+  /** Every make built under this WMI, the usual one first (Stellantis and Hyundai group share WMIs). */
+  makes: readonly string[];
   manufacturer: string;
   country: string;
   vehicleType: VehicleType;
@@ -343,10 +346,33 @@ const ROWS: readonly Row[] = [
   ['ZAP', 'Piaggio', 'Piaggio & C.', IT, 'motorcycle'],
 ];
 
+/**
+ * WMIs several brands share: the VIN's own make cannot be told from positions 1-3 alone (vPIC
+ * resolves it from the VDS). The decode then says which makes are possible instead of guessing.
+ */
+const SHARED_MAKES: Readonly<Record<string, readonly string[]>> = {
+  '1C3': ['Chrysler', 'Dodge'],
+  '1C4': ['Jeep', 'Chrysler', 'Dodge'],
+  '1C6': ['Ram', 'Dodge'],
+  '2C3': ['Chrysler', 'Dodge'],
+  '2C4': ['Chrysler', 'Dodge'],
+  '3C4': ['Chrysler', 'Dodge', 'Jeep'],
+  '3C6': ['Ram', 'Dodge'],
+  '5XY': ['Kia', 'Hyundai'],
+  KMH: ['Hyundai', 'Genesis'],
+};
+
 const TABLE: ReadonlyMap<string, WmiEntry> = new Map(
   ROWS.map(([wmi, make, manufacturer, country, vehicleType]) => [
     wmi,
-    Object.freeze({ wmi, make, manufacturer, country, vehicleType }),
+    Object.freeze({
+      wmi,
+      make,
+      makes: Object.freeze([...(SHARED_MAKES[wmi] ?? [make])]),
+      manufacturer,
+      country,
+      vehicleType,
+    }),
   ]),
 );
 

@@ -4,7 +4,7 @@ import type { WriteQueue } from '../calls/write-queue.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { MetricsSink } from '../observability/metrics-sink.js';
 
 /** How long a tool ran, by tool call id; joined with the session's tool events for `tool_calls`. */
 export interface ToolTiming {
@@ -23,7 +23,8 @@ export interface CallData {
   /** Call-scoped: every line carries the call id; PII only under `pii`. */
   logger: Logger;
   telephony: TelephonyPort;
-  metrics: Metrics;
+  /** Where measurements go (the worker's main process, or this process's registry). */
+  metrics: MetricsSink;
   queue: WriteQueue;
   clock: () => Date;
   /** Transfer targets by name ("sales" -> "tel:+1..."), from the SIP configuration. */

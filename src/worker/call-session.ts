@@ -15,7 +15,7 @@ import { WriteQueue } from '../calls/write-queue.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import { callLogger, type Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { MetricsSink } from '../observability/metrics-sink.js';
 import { createDealershipAgent } from './agents/dealership-agent.js';
 import { resumeLine } from './agents/dealership-instructions.js';
 import { type CallData, errorText, settleBackground } from './call-data.js';
@@ -26,7 +26,7 @@ export interface WorkerDeps {
   config: Config;
   db: Db;
   logger: Logger;
-  metrics: Metrics;
+  metrics: MetricsSink;
   telephony: TelephonyPort;
   transferTargets: Readonly<Record<string, string>>;
   clock?: () => Date;
@@ -207,7 +207,7 @@ export async function runCall(
     inputOptions: options.inputOptions,
     record: options.record ?? false,
   });
-  deps.metrics.activeCalls.inc();
+  deps.metrics.record({ type: 'callStarted', callId: data.call.id });
   const resuming = opened.resumed && data.call.state !== 'initializing';
   if (!resuming) data.call.transition('greeting', 'session started');
   const line = resuming ? resumeLine(data.call.facts) : greeting(data.config);
@@ -225,7 +225,6 @@ export async function runCall(
       crashed = true;
       // What was queued would have landed within milliseconds of being said.
       await data.queue.flush();
-      deps.metrics.activeCalls.dec();
       await session.close();
     },
   };
@@ -259,8 +258,7 @@ export async function finalizeCall(
     });
   }
   const final = data.call.facts.outcome ?? outcome;
-  deps.metrics.callsEnded.inc({ outcome: final });
-  deps.metrics.activeCalls.dec();
+  deps.metrics.record({ type: 'callEnded', callId: data.call.id, outcome: final });
   await data.queue.close();
   data.logger.info({ outcome: final, state: data.call.state, path: data.call.path }, 'call ended');
   if (deps.afterCall) await deps.afterCall(data);

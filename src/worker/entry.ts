@@ -3,16 +3,18 @@ import * as silero from '@livekit/agents-plugin-silero';
 import { sql } from 'kysely';
 import { summarizeCall } from '../calls/call-summary.js';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
-import { indexKnowledgeDir } from '../dealership/knowledge-base.js';
+import { type DatabaseHandle, openDatabase } from '../db/index.js';
+import { createAgentRecording } from '../egress/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+
 import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
 import { LiveKitTelephony } from '../sip/livekit-telephony.js';
 import { loadSipConfig } from '../sip/sip-config.js';
 import { errorText } from './call-data.js';
 import { CallAlreadyEndedError, openCall, runCall, type WorkerDeps } from './call-session.js';
+import { createMetricsReporter, type MetricsReporter } from './metrics-reporter.js';
 import { attachPhoneLine } from './phone-line.js';
+import { spoolCallRecording } from './call-recording.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
 import { callerIdentity } from './telephony/caller-identity.js';
 
@@ -21,9 +23,12 @@ export interface ProcessState {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
-  metrics: Metrics;
+  /** Reports to the worker main process's /metrics (metrics-server.ts). */
+  metrics: MetricsReporter;
   vad: VAD;
   livekit: LiveKitClients;
+  /** Agent-side recording (off when RECORDING_MODE=off): the uploader and its upload loop. */
+  recording: ReturnType<typeof createAgentRecording> | null;
   /** Where "talk to a person" goes, from config/sip.yaml (empty: transfers unavailable). */
   transferTargets: Readonly<Record<string, string>>;
 }
@@ -31,32 +36,31 @@ export interface ProcessState {
 /** How long a SQLite write may block the event loop on a lock before the write queue retries. */
 const WORKER_SQLITE_BUSY_TIMEOUT_MS = 50;
 
-/** Loads the config, opens and migrates the database, indexes the FAQ and loads Silero VAD. */
+/** Loads the config, opens the database, creates the LiveKit clients and loads Silero VAD. */
 export async function prewarm(proc: JobProcess): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, { name: 'worker' });
+  // The main process migrated the schema and indexed the FAQ (worker-setup.ts) before any job.
   const database = openDatabase(config.database);
-  await migrateToLatest(database.db, database.dialect);
   if (database.dialect === 'sqlite') {
     // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
     await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
-  }
-  try {
-    const indexed = await indexKnowledgeDir(database.db, config.dealership.knowledgeDir);
-    logger.info(indexed, 'knowledge base indexed');
-  } catch (error) {
-    logger.warn({ err: errorText(error) }, 'knowledge base not indexed');
   }
   const vad = await silero.VAD.load({ sampleRate: 16000 });
   const state: ProcessState = {
     config,
     database,
     logger,
-    metrics: createMetrics({ prefix: 'callcenter_worker_' }),
+    metrics: createMetricsReporter({ port: config.worker.metricsPort, logger }),
     vad,
     livekit: createLiveKitClients(config.livekit),
     transferTargets: await transferTargets(config, logger),
+    recording:
+      config.recording.mode === 'off'
+        ? null
+        : createAgentRecording(config, database.db, { logger }),
   };
+  state.recording?.worker.start();
   proc.userData.state = state;
 }
 
@@ -95,10 +99,17 @@ export async function entry(ctx: JobContext): Promise<void> {
     }),
     transferTargets: state.transferTargets,
     afterCall: async (data) => {
+      // The recording first: spooling makes it durable; the summary may take an LLM round trip.
+      if (state.recording) {
+        await spoolCallRecording(state.recording.uploader, data, recorderFile());
+      }
       await summarizeCall(data.db, data.call.id, summarizer, { logger: data.logger });
     },
   };
   let opened;
+  const current: { call?: Awaited<ReturnType<typeof runCall>> } = {};
+  // The framework recorder's file; finished once the session has closed.
+  const recorderFile = () => current.call?.session._recorderIO?.outputPath;
   try {
     const { sipCallStatus: _status, ...identity } = caller;
     opened = await openCall(deps, { roomName, jobId: ctx.job.id, ...identity });
@@ -110,20 +121,24 @@ export async function entry(ctx: JobContext): Promise<void> {
     }
     throw error;
   }
-  const running = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
+  const call = await runCall(deps, opened, buildSessionModels(config, { vad: state.vad }), {
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
     // Audio only: traces, logs and transcripts would go to LiveKit Cloud, which we do not use.
+    // In egress mode the worker's copy is the backup the recording module falls back to.
     record:
-      config.recording.mode === 'agent'
+      config.recording.mode !== 'off'
         ? { audio: true, traces: false, logs: false, transcript: false }
         : false,
   });
-  attachPhoneLine(running, { room: ctx.room, callerIdentity: participant.identity });
-  running.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
+  current.call = call;
+  attachPhoneLine(call, { room: ctx.room, callerIdentity: participant.identity });
+  call.session.on(voice.AgentSessionEventTypes.Close, () => ctx.shutdown('session closed'));
   // On worker shutdown (drain, SIGTERM) end the session and wait until everything is stored.
   ctx.addShutdownCallback(async () => {
-    await running.session.close();
-    await running.ended;
+    await call.session.close();
+    await call.ended;
+    await state.recording?.worker.stop();
+    await metrics.flush();
   });
 }

@@ -108,7 +108,8 @@ class TurnMetricsRecorder {
   }
 
   #observe(stage: Stage, ms: number): void {
-    if (Number.isFinite(ms) && ms >= 0) this.data.metrics.turnLatency.observe({ stage }, ms / 1000);
+    if (Number.isFinite(ms) && ms >= 0)
+      this.data.metrics.record({ type: 'turnLatency', stage, ms });
   }
 }
 
@@ -152,7 +153,7 @@ export function recordSession(
       // The provider's call id plus the chat item id: unique even when a resumed session or a
       // scripted model reuses provider ids, and still traceable in the provider's logs.
       const toolCallId = `${fc.callId}:${fc.id}`;
-      if (output.isError) data.metrics.toolErrors.inc({ tool: fc.name });
+      if (output.isError) data.metrics.record({ type: 'toolError', tool: fc.name });
       const record = {
         toolCallId,
         name: fc.name,

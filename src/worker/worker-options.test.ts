@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../../test/helpers/app.js';
-import { missingWorkerSettings, serverOptionsFrom } from './worker-options.js';
+import path from 'node:path';
+import { tempDir, testConfig } from '../../test/helpers/app.js';
+import { captureLogs } from '../../test/helpers/log-capture.js';
+import { openDatabase } from '../db/index.js';
+import { prepareWorkerDatabase } from './worker-setup.js';
+import { missingWorkerSettings } from './worker-options.js';
 
 describe('worker settings', () => {
   it('names only what the configured mode is missing', () => {
@@ -23,23 +27,20 @@ describe('worker settings', () => {
       ),
     ).toEqual([]);
   });
+});
 
-  it('dispatches explicitly by the configured agent name', () => {
-    const options = serverOptionsFrom(
-      testConfig({
-        AGENT_NAME: 'riverside',
-        LIVEKIT_URL: 'ws://lk:7880',
-        WORKER_HTTP_PORT: '8090',
-      }),
-      '/app/src/worker/main.ts',
-    );
-    expect(options).toMatchObject({
-      agent: '/app/src/worker/main.ts',
-      agentName: 'riverside',
-      wsURL: 'ws://lk:7880',
-      port: 8090,
-      drainTimeout: 300_000,
-    });
-    expect(serverOptionsFrom(testConfig(), 'x').agentName).toBe('callcenter-agent');
+describe('worker database preparation', () => {
+  it('migrates the configured database and indexes the FAQ once, before job processes start', async () => {
+    const dir = tempDir();
+    const config = testConfig({ DATABASE_URL: path.join(dir, 'worker.db') });
+    await prepareWorkerDatabase(config, captureLogs().logger);
+    await prepareWorkerDatabase(config, captureLogs().logger); // idempotent
+    const handle = openDatabase(config.database);
+    const sections = await handle.db
+      .selectFrom('knowledge_sections')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(sections.n)).toBeGreaterThan(20);
+    await handle.destroy();
   });
 });

@@ -101,6 +101,14 @@ const MATRIX: Row[] = [
   { route: 'POST /webhooks/livekit',      status: [503, 503, 503, 503, 503],
     request: () => ({ headers: { 'content-type': 'application/webhook+json' }, payload: '{}' }) },
   // Public, origin-checked by the route; LiveKit is not configured in this app (503).
+  // The vehicle service: inventory is public information.
+  { route: 'POST /api/lookup-vehicle',    status: [200, 200, 200, 200, 200],
+    request: () => ({ payload: { vin: '1HGCM82633A004352' } }) },
+  { route: 'GET /api/vehicles',           status: [200, 200, 200, 200, 200] },
+  { route: 'GET /api/vehicles/:vin',      status: [404, 404, 404, 404, 404],
+    request: () => ({ url: '/api/vehicles/1HGCM82633A004352' }) },
+  { route: 'GET /api/vin/:vin/decode',    status: [200, 200, 200, 200, 200],
+    request: () => ({ url: '/api/vin/1HGCM82633A004352/decode' }) },
   { route: 'POST /api/web-calls',         status: [503, 503, 503, 503, 503],
     request: () => ({ payload: {} }) },
   { route: 'OPTIONS /api/web-calls*',     status: [204, 204, 204, 204, 204],

@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/index.js';
 import type { DatabaseHandle } from '../../src/db/index.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { directMetricsSink } from '../../src/observability/metrics-sink.js';
 import type { CallData } from '../../src/worker/call-data.js';
 import {
   type CallInput,
@@ -58,7 +59,7 @@ export async function startTestCall(options: TestCallOptions): Promise<TestCall>
     config: options.config ?? testConfig(),
     db: options.database.db,
     logger: options.logger ?? captureLogs().logger,
-    metrics: options.metrics ?? createMetrics({ defaultMetrics: false }),
+    metrics: directMetricsSink(options.metrics ?? createMetrics({ defaultMetrics: false })),
     telephony,
     transferTargets: options.transferTargets ?? { sales: 'tel:+15555550111' },
     clock: () => options.now ?? TEST_NOW,

@@ -4,12 +4,21 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../src/config/index.js';
 import { tempDir } from './app.js';
 
 const run = promisify(execFile);
 
-/** Where start-ceph-rgw.sh / stop-ceph-rgw.sh live (the shared recipes; override for other checkouts). */
-const RECIPES_DIR = process.env.CEPH_RGW_RECIPES_DIR ?? '/work/shared/recipes';
+/**
+ * Where start-ceph-rgw.sh / stop-ceph-rgw.sh live: CEPH_RGW_RECIPES_DIR, else the shared recipes
+ * beside the checkout (../shared/recipes), else the workplace's /work/shared/recipes.
+ */
+const RECIPES_DIR =
+  process.env.CEPH_RGW_RECIPES_DIR ??
+  [path.resolve(PROJECT_ROOT, '../shared/recipes'), '/work/shared/recipes'].find((dir) =>
+    existsSync(path.join(dir, 'start-ceph-rgw.sh')),
+  ) ??
+  '/work/shared/recipes';
 
 /**
  * The recipe's OSD dies on Ceph 16.2.15 ("mon_cmd_maybe_osd_create fail: 'wrong fsid'") when it

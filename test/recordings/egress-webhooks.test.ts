@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { AccessToken, WebhookReceiver } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appPlugin } from '../../src/api/app.js';
+import { ParticipantInfo_Kind } from '@livekit/protocol';
+import type { FastifyInstance } from 'fastify';
+import { EgressStatus, TrackType } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import {
   AgentRecordingUploader,
   findRecordingForCall,
@@ -14,49 +14,48 @@ import {
   type Recording,
 } from '../../src/egress/index.js';
 import { tempDir, testConfig } from '../helpers/app.js';
+import { bearerHeaders } from '../helpers/auth.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { startFakeLiveKitApi, type FakeLiveKitApi } from '../helpers/fake-livekit-api.js';
+import { signWebhook, type WebhookEventInit } from '../helpers/livekit-webhooks.js';
 import { insertTestCall } from '../helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
 /**
- * Egress mode end to end in the API process: signed LiveKit webhooks (parsed by the SDK's
- * WebhookReceiver, as the webhooks route does) reach the recordings plugin through
- * `fastify.livekitEvents`; egress requests go to a local stand-in for the LiveKit API; the
- * bucket is a real S3-protocol server.
+ * Egress mode end to end in the API process: signed LiveKit webhooks posted to
+ * `/webhooks/livekit` reach the recordings plugin through `fastify.livekitEvents`; egress
+ * requests go to a local stand-in for the LiveKit API; the bucket is a real S3-protocol server.
  */
 describe('egress recording through LiveKit webhooks', () => {
   let api: FakeLiveKitApi;
   let s3: TestS3Server;
   let app: FastifyInstance;
-  let events: EventEmitter;
   let spoolDir: string;
 
-  async function deliver(payload: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify({
-      id: `EV_${randomBytes(4).toString('hex')}`,
-      createdAt: '1795000000',
-      ...payload,
-    });
-    const token = new AccessToken(api.apiKey, api.apiSecret);
-    token.sha256 = createHash('sha256').update(body).digest('base64');
-    const event = await new WebhookReceiver(api.apiKey, api.apiSecret).receive(
-      body,
-      await token.toJwt(),
+  let sequence = 0;
+  async function deliver(event: WebhookEventInit): Promise<void> {
+    sequence += 1;
+    const signed = await signWebhook(
+      {
+        id: `EV_${sequence}_${randomBytes(3).toString('hex')}`,
+        createdAt: 1_795_000_000n,
+        ...event,
+      },
+      api,
     );
-    events.emit(event.event, event);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/livekit',
+      headers: signed.headers,
+      payload: signed.body,
+    });
+    expect(response.statusCode, response.body).toBe(200);
   }
 
-  async function egressRow(callId: string, status: Recording['status']): Promise<Recording> {
-    return vi.waitFor(
-      async () => {
-        const row = await findRecordingForCall(app.db, callId, 'egress');
-        if (row?.status !== status) throw new Error(`egress row is ${row?.status ?? 'missing'}`);
-        if (!row.egressId) throw new Error('egress start response not stored yet');
-        return row;
-      },
-      { timeout: 5000, interval: 20 },
-    );
+  async function egressRow(callId: string): Promise<Recording> {
+    const row = await findRecordingForCall(app.db, callId, 'egress');
+    if (!row) throw new Error('no egress recording');
+    return row;
   }
 
   beforeAll(async () => {
@@ -72,11 +71,7 @@ describe('egress recording through LiveKit webhooks', () => {
     }));
     s3 = await startS3Server();
     spoolDir = path.join(tempDir(), 'spool');
-    events = new EventEmitter();
-    app = Fastify();
-    // Stands in for the telephony webhooks plugin, which decorates the same emitter.
-    app.decorate('livekitEvents', events);
-    await app.register(appPlugin, {
+    app = await buildApp({
       config: testConfig({
         RECORDING_MODE: 'egress',
         RECORDINGS_STORE: 's3',
@@ -110,10 +105,11 @@ describe('egress recording through LiveKit webhooks', () => {
     await deliver({
       event: 'track_published',
       room,
-      participant: { identity: 'sip_+15551230000', kind: 'SIP' },
-      track: { sid: 'TR_caller', type: 'AUDIO' },
+      participant: { identity: 'sip_+15551230000', kind: ParticipantInfo_Kind.SIP },
+      track: { sid: 'TR_caller', type: TrackType.AUDIO },
     });
-    const started = await egressRow(call.id, 'recording');
+    const started = await egressRow(call.id);
+    expect(started).toMatchObject({ status: 'recording', egressId: `EG_${call.roomName}` });
     const [request] = api.callsTo('Egress', 'StartRoomCompositeEgress');
     expect(request?.body).toMatchObject({
       roomName: call.roomName,
@@ -132,11 +128,9 @@ describe('egress recording through LiveKit webhooks', () => {
     await deliver({
       event: 'participant_left',
       room,
-      participant: { identity: 'sip_+15551230000', kind: 'SIP' },
+      participant: { identity: 'sip_+15551230000', kind: ParticipantInfo_Kind.SIP },
     });
-    await vi.waitFor(() => expect(api.callsTo('Egress', 'StopEgress')).toHaveLength(1), {
-      interval: 20,
-    });
+    expect(api.callsTo('Egress', 'StopEgress')).toHaveLength(1);
     expect(api.callsTo('Egress', 'StopEgress')[0]?.body).toEqual({ egressId: started.egressId });
 
     // What the egress service uploads, then reports.
@@ -149,24 +143,32 @@ describe('egress recording through LiveKit webhooks', () => {
     await deliver({
       event: 'egress_ended',
       egressInfo: {
-        egressId: started.egressId,
+        egressId: started.egressId ?? undefined,
         roomName: call.roomName,
-        status: 'EGRESS_COMPLETE',
+        status: EgressStatus.EGRESS_COMPLETE,
         fileResults: [
           {
             filename: key,
             location: `http://minio:9000/egress-flow/${key}`,
-            size: String(audio.length),
-            duration: '31000000000',
+            size: BigInt(audio.length),
+            duration: 31_000_000_000n,
           },
         ],
       },
     });
-    const uploaded = await egressRow(call.id, 'uploaded');
-    expect(uploaded).toMatchObject({ sizeBytes: audio.length, durationMs: 31_000 });
+    const uploaded = await egressRow(call.id);
+    expect(uploaded).toMatchObject({
+      status: 'uploaded',
+      sizeBytes: audio.length,
+      durationMs: 31_000,
+    });
 
     const detail = (
-      await app.inject({ method: 'GET', url: `/api/recordings/${uploaded.id}` })
+      await app.inject({
+        method: 'GET',
+        url: `/api/recordings/${uploaded.id}`,
+        headers: await bearerHeaders(app, 'supervisor'),
+      })
     ).json();
     expect(detail).toMatchObject({ mode: 'egress', channels: { left: 'agent', right: 'caller' } });
     expect(Buffer.from(await (await fetch(detail.presignedUrl)).arrayBuffer()).equals(audio)).toBe(
@@ -175,6 +177,7 @@ describe('egress recording through LiveKit webhooks', () => {
     const audioResponse = await app.inject({
       method: 'GET',
       url: `/api/recordings/${uploaded.id}/audio`,
+      headers: await bearerHeaders(app, 'supervisor'),
     });
     expect(audioResponse.rawPayload.equals(audio)).toBe(true);
   });
@@ -184,10 +187,11 @@ describe('egress recording through LiveKit webhooks', () => {
     await deliver({
       event: 'track_published',
       room: { name: call.roomName },
-      participant: { identity: 'sip_+15551230000', kind: 'SIP' },
-      track: { sid: 'TR_caller', type: 'AUDIO' },
+      participant: { identity: 'sip_+15551230000', kind: ParticipantInfo_Kind.SIP },
+      track: { sid: 'TR_caller', type: TrackType.AUDIO },
     });
-    const started = await egressRow(call.id, 'recording');
+    const started = await egressRow(call.id);
+    expect(started).toMatchObject({ status: 'recording', egressId: `EG_${call.roomName}` });
 
     // The worker recorded the call too and spooled its file at call end.
     const backup = randomBytes(8000);
@@ -208,14 +212,16 @@ describe('egress recording through LiveKit webhooks', () => {
     await deliver({
       event: 'egress_ended',
       egressInfo: {
-        egressId: started.egressId,
+        egressId: started.egressId ?? undefined,
         roomName: call.roomName,
-        status: 'EGRESS_FAILED',
+        status: EgressStatus.EGRESS_FAILED,
         error: 'could not upload: AccessDenied',
       },
     });
-    const failed = await egressRow(call.id, 'failed');
-    expect(failed.error).toBe('EGRESS_FAILED: could not upload: AccessDenied');
+    expect(await egressRow(call.id)).toMatchObject({
+      status: 'failed',
+      error: 'EGRESS_FAILED: could not upload: AccessDenied',
+    });
 
     expect((await app.recordings.uploadWorker?.runOnce())?.uploaded).toEqual([spooled.recordingId]);
     expect(await getRecording(app.db, spooled.recordingId)).toMatchObject({
@@ -223,12 +229,17 @@ describe('egress recording through LiveKit webhooks', () => {
       mode: 'agent',
     });
     const list = (
-      await app.inject({ method: 'GET', url: `/api/recordings?status=uploaded` })
+      await app.inject({
+        method: 'GET',
+        url: `/api/recordings?status=uploaded`,
+        headers: await bearerHeaders(app, 'supervisor'),
+      })
     ).json();
     expect(list.items.map((r: { id: string }) => r.id)).toContain(spooled.recordingId);
     const played = await app.inject({
       method: 'GET',
       url: `/api/recordings/${spooled.recordingId}/audio`,
+      headers: await bearerHeaders(app, 'supervisor'),
     });
     expect(played.rawPayload.equals(backup)).toBe(true);
   });

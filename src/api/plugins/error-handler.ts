@@ -26,7 +26,10 @@ const REASONS: Record<number, string> = {
 
 function validationDetails(error: FastifyError): { message: string; details: unknown } {
   const issues = (error.validation ?? []).map((v) => ({
-    path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+    // instancePath is a JSON pointer ('' or '/' for the whole input, '/vin' for a field).
+    path: [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join(
+      '.',
+    ),
     message: v.message ?? 'invalid',
   }));
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');

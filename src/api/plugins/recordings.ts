@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { EgressClient, WebhookEvent } from 'livekit-server-sdk';
-import type { Config } from '../../config/index.js';
+import type { WebhookEvent } from 'livekit-server-sdk';
 import {
-  createEgressClient,
   createRecordingStore,
   EgressReconciler,
   EgressRecorder,
@@ -13,11 +11,10 @@ import {
   type RecordingStore,
 } from '../../egress/index.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Metrics } from '../../observability/metrics.js';
 
 export interface RecordingServices {
   store: RecordingStore;
-  /** Set in egress mode (RECORDING_MODE=egress with LiveKit configured). */
+  /** Set in egress mode (RECORDING_MODE=egress, which requires LiveKit and S3 settings). */
   egressRecorder: EgressRecorder | null;
   /** Uploads recordings spooled in RECORDINGS_SPOOL_DIR (shared with the worker). */
   uploadWorker: UploadWorker | null;
@@ -31,16 +28,8 @@ declare module 'fastify' {
 
 export interface RecordingsPluginOptions {
   logger?: Logger | undefined;
-  metrics?: Metrics | undefined;
-  /** Builds the egress client (until the shared LiveKit clients land, from config.livekit). */
-  egressClient?: (livekit: Config['livekit']) => EgressClient;
   /** Upload worker, egress reconciliation and scheduled retention; on unless false. */
   backgroundJobs?: boolean;
-}
-
-/** What the webhooks plugin (`fastify.livekitEvents`, owned by telephony) looks like from here. */
-interface LiveKitEventSource {
-  on(event: string, listener: (event: WebhookEvent) => unknown): unknown;
 }
 
 interface BackgroundJob {
@@ -48,32 +37,29 @@ interface BackgroundJob {
   stop(): Promise<void>;
 }
 
+/**
+ * Egress webhooks settle recording rows; in egress mode the caller's audio track starts the egress
+ * and the caller leaving stops it. Handler errors reach the webhooks route, which answers 5xx so
+ * LiveKit retries (every handler is idempotent).
+ */
 function subscribeToWebhooks(
   fastify: FastifyInstance,
   services: RecordingServices,
   logger: Logger | undefined,
 ): void {
-  if (!fastify.hasDecorator('livekitEvents')) {
-    logger?.info('no LiveKit webhook events here; egress recordings settle by reconciliation');
-    return;
-  }
-  const events = (fastify as unknown as { livekitEvents: LiveKitEventSource }).livekitEvents;
-  const safely = (name: string, work: (event: WebhookEvent) => Promise<unknown>) =>
-    events.on(name, (event) => {
-      void work(event).catch((error: unknown) =>
-        logger?.error(
-          { err: error, webhook: name, eventId: event.id },
-          'recording webhook handler failed',
-        ),
-      );
-    });
-  for (const name of ['egress_started', 'egress_updated', 'egress_ended']) {
-    safely(name, (event) => handleEgressEvent({ db: fastify.db, logger }, event));
-  }
+  const events = fastify.livekitEvents;
+  const settle = async (event: WebhookEvent) => {
+    await handleEgressEvent({ db: fastify.db, logger }, event);
+  };
+  events.on('egress_started', settle);
+  events.on('egress_updated', settle);
+  events.on('egress_ended', settle);
   const recorder = services.egressRecorder;
   if (recorder) {
-    safely('track_published', (event) => recorder.onTrackPublished(event));
-    safely('participant_left', (event) => recorder.onParticipantLeft(event));
+    events.on('track_published', async (event) => {
+      await recorder.onTrackPublished(event);
+    });
+    events.on('participant_left', (event) => recorder.onParticipantLeft(event));
   }
 }
 
@@ -84,18 +70,14 @@ function subscribeToWebhooks(
  */
 export default fp<RecordingsPluginOptions>(
   async (fastify, options) => {
-    const { config } = fastify;
+    const { config, metrics } = fastify;
     const logger = options.logger?.child({ module: 'recordings' });
-    const { metrics } = options;
     const store = createRecordingStore(config.recording.store);
     fastify.readiness.add('storage', () => store.check());
 
     const storeConfig = config.recording.store;
-    const egressEnabled =
-      config.recording.mode === 'egress' && storeConfig.kind === 's3' && config.livekit.configured;
-    const egress = egressEnabled
-      ? (options.egressClient ?? createEgressClient)(config.livekit)
-      : null;
+    // The shared LiveKit clients (null when LIVEKIT_* are not set; config requires them for egress).
+    const egress = config.recording.mode === 'egress' ? (fastify.livekit?.egress ?? null) : null;
     const services: RecordingServices = {
       store,
       egressRecorder:
@@ -133,11 +115,10 @@ export default fp<RecordingsPluginOptions>(
       }
     }
 
-    // Subscribing once everything is registered works whichever of the two plugins loads first.
+    subscribeToWebhooks(fastify, services, logger);
     fastify.addHook('onReady', async () => {
-      subscribeToWebhooks(fastify, services, logger);
       store.ensureReady().catch((error: unknown) => {
-        metrics?.storageErrors.inc({ operation: 'ensure_ready' });
+        metrics.storageErrors.inc({ operation: 'ensure_ready' });
         logger?.warn({ err: error }, 'recording storage not ready yet');
       });
       for (const job of jobs) job.start();
@@ -146,5 +127,8 @@ export default fp<RecordingsPluginOptions>(
       await Promise.all(jobs.map((job) => job.stop()));
     });
   },
-  { name: 'recordings', dependencies: ['database', 'readiness'] },
+  {
+    name: 'recordings',
+    dependencies: ['database', 'readiness', 'metrics', 'livekit', 'livekit-events'],
+  },
 );

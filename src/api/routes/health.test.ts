@@ -51,3 +51,18 @@ describe('health routes', () => {
     });
   });
 });
+
+describe('validation errors', () => {
+  it('name the whole body as "body" and a field by its path', async () => {
+    const app = await buildTestApp();
+    const whole = await app.inject({ method: 'POST', url: '/api/lookup-vehicle', payload: [1, 2] });
+    expect(whole.statusCode).toBe(400);
+    expect(whole.json().message).toMatch(/^body: /);
+    const field = await app.inject({
+      method: 'POST',
+      url: '/api/lookup-vehicle',
+      payload: { vin: 5 },
+    });
+    expect(field.json().message).toMatch(/^body\.vin: /);
+  });
+});

@@ -32,6 +32,26 @@ describe('web calls', () => {
   const start = (headers: Record<string, string> = { origin: WIDGET }, payload: object = {}) =>
     app.inject({ method: 'POST', url: '/api/web-calls', headers, payload });
 
+  it('hands browsers LIVEKIT_PUBLIC_URL when it is set', async () => {
+    const publicApp = await buildTestApp({
+      env: {
+        LIVEKIT_URL: api.url,
+        LIVEKIT_PUBLIC_URL: 'wss://livekit.riverside-motors.example',
+        LIVEKIT_API_KEY: api.apiKey,
+        LIVEKIT_API_SECRET: api.apiSecret,
+        WEB_CALL_ALLOWED_ORIGINS: WIDGET,
+      },
+    });
+    const response = await publicApp.inject({
+      method: 'POST',
+      url: '/api/web-calls',
+      headers: { origin: WIDGET },
+      payload: {},
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().url).toBe('wss://livekit.riverside-motors.example');
+  });
+
   it('creates a room, dispatches our agent into it and returns a join token for that room only', async () => {
     const response = await start({ origin: WIDGET }, { name: 'Dana' });
 

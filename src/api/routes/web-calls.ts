@@ -148,7 +148,7 @@ const webCallRoutes: FastifyPluginAsyncZod = async (fastify) => {
         return reply.code(201).send({
           roomName,
           participantToken: await token.toJwt(),
-          url: browserUrl(settings.url),
+          url: browserUrl(settings.publicUrl ?? settings.url),
           identity,
           expiresAt,
         });

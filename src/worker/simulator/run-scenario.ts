@@ -13,7 +13,7 @@ import { listTranscript, type TranscriptItem } from '../../calls/transcript-repo
 import type { Config } from '../../config/index.js';
 import type { Db } from '../../db/index.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Metrics } from '../../observability/metrics.js';
+import type { MetricsSink } from '../../observability/metrics-sink.js';
 import { errorText } from '../call-data.js';
 import { openCall, runCall, type RunningCall, type WorkerDeps } from '../call-session.js';
 import type { Scenario } from './scenario.js';
@@ -23,7 +23,7 @@ export interface SimulatorEnv {
   config: Config;
   db: Db;
   logger: Logger;
-  metrics: Metrics;
+  metrics: MetricsSink;
   /** A real LLM for an evaluation run; scripted replies are used when null. */
   liveLlm: llm.LLM | null;
   transferTargets: Readonly<Record<string, string>>;

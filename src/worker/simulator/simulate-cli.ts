@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase } from '../../db/index.js';
 import { indexKnowledgeDir } from '../../dealership/knowledge-base.js';
 import { createLogger } from '../../observability/logger.js';
 import { createMetrics } from '../../observability/metrics.js';
+import { directMetricsSink } from '../../observability/metrics-sink.js';
 import { seedInventoryIfEmpty } from '../../vehicle-lookup/seed-inventory.js';
 import { createChatLlm } from '../session-factory.js';
 import { formatResult } from './report.js';
@@ -60,7 +61,7 @@ async function main(args: string[]): Promise<number> {
       config,
       db: handle.db,
       logger,
-      metrics: createMetrics({ defaultMetrics: false }),
+      metrics: directMetricsSink(createMetrics({ defaultMetrics: false })),
       liveLlm,
       transferTargets: SIMULATED_TRANSFER_TARGETS,
       afterCall: summarizer
