@@ -45,4 +45,19 @@ export default tseslint.config(
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // The staff console's browser modules (served as they are, no build step).
+    files: ['src/api/console/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        Node: 'readonly',
+      },
+    },
+  },
 );

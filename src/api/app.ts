@@ -6,6 +6,9 @@ import type { Config } from '../config/index.js';
 import type { DatabaseHandle } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import consolePlugin from './console/console-plugin.js';
+import accessControl from './plugins/access-control.js';
+import audit from './plugins/audit.js';
 import databasePlugin from './plugins/database.js';
 import errorHandler from './plugins/error-handler.js';
 import livekit from './plugins/livekit.js';
@@ -16,13 +19,19 @@ import metricsPlugin from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import readiness from './plugins/readiness.js';
 import recordingsPlugin from './plugins/recordings.js';
+import securityHeaders from './plugins/security-headers.js';
+import auditRoutes from './routes/audit.js';
+import authRoutes from './routes/auth.js';
+import callRoutes from './routes/calls.js';
 import healthRoutes from './routes/health.js';
 import recordingRoutes from './routes/recordings.js';
+import tokenRoutes from './routes/tokens.js';
+import userRoutes from './routes/users.js';
 import vehicleRoutes from './routes/vehicles.js';
 import webCallRoutes from './routes/web-calls.js';
 import webhookRoutes from './routes/webhooks.js';
 
-/** Who may call a route; enforced by the access-control plugin (staff console issue). */
+/** Who may call a route; enforced by the access-control plugin (`plugins/access-control.ts`). */
 export type RouteAccess = 'public' | 'signed' | 'viewer' | 'supervisor' | 'admin';
 
 declare module 'fastify' {
@@ -55,11 +64,15 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(sensible);
     await fastify.register(errorHandler);
     await fastify.register(readiness);
-    await fastify.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics() });
     await fastify.register(databasePlugin, {
       database: deps.database,
       closeOnShutdown: deps.ownsDatabase ?? false,
     });
+    await fastify.register(securityHeaders);
+    // Before any route (/metrics, the OpenAPI UI's): it sees every route as it is registered.
+    await fastify.register(accessControl);
+    await fastify.register(audit);
+    await fastify.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics() });
     await fastify.register(openapi);
     await fastify.register(livekit);
     await fastify.register(livekitReadiness);
@@ -68,6 +81,12 @@ export const appPlugin = fp<AppDependencies>(
     await fastify.register(recordingsPlugin, { logger: deps.logger });
 
     await fastify.register(healthRoutes);
+    await fastify.register(authRoutes);
+    await fastify.register(userRoutes);
+    await fastify.register(tokenRoutes);
+    await fastify.register(auditRoutes);
+    await fastify.register(callRoutes);
+    await fastify.register(consolePlugin);
     await fastify.register(vehicleRoutes);
     await fastify.register(webhookRoutes);
     await fastify.register(webCallRoutes);

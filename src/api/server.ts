@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import { ensureFirstAdmin } from '../auth/index.js';
 import { loadConfigOrExit } from '../config/index.js';
 import { migrateToLatest, openDatabase } from '../db/index.js';
 import { createLogger } from '../observability/logger.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.dialect);
   if (config.seedInventory) await seedInventoryIfEmpty(database.db, logger);
+  await ensureFirstAdmin(database.db, config, logger);
   const metrics = createMetrics();
   const app = await buildApp({ config, database, logger, metrics, ownsDatabase: true });
 

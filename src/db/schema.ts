@@ -114,6 +114,65 @@ export interface TurnMetricTable {
   created_at: Timestamp;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  role: 'viewer' | 'supervisor' | 'admin';
+  disabled: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  password_changed_at: Timestamp;
+  last_login_at: Timestamp | null;
+}
+
+export interface SessionTable {
+  /** sha256 hex of the cookie token; the token itself is never stored. */
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  /** sha256 hex of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  token_prefix: string;
+  role: 'viewer' | 'supervisor' | 'admin';
+  created_by: number | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  email: string;
+  ip: string | null;
+  succeeded: number;
+  at: Timestamp;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  action: string;
+  actor_type: 'user' | 'token' | 'anonymous' | 'system';
+  actor_id: number | null;
+  actor_label: string | null;
+  credential_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  details_json: JsonText | null;
+}
+
 export interface AppointmentTable {
   id: Generated<number>;
   call_id: string | null;
@@ -179,6 +238,11 @@ export interface Database {
   transcript_items: TranscriptItemTable;
   tool_calls: ToolCallTable;
   turn_metrics: TurnMetricTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  login_attempts: LoginAttemptTable;
+  audit_events: AuditEventTable;
   appointments: AppointmentTable;
   knowledge_sections: KnowledgeSectionTable;
   recordings: RecordingTable;

@@ -14,6 +14,7 @@ import {
   type Recording,
 } from '../../src/egress/index.js';
 import { tempDir, testConfig } from '../helpers/app.js';
+import { bearerHeaders } from '../helpers/auth.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { startFakeLiveKitApi, type FakeLiveKitApi } from '../helpers/fake-livekit-api.js';
 import { signWebhook, type WebhookEventInit } from '../helpers/livekit-webhooks.js';
@@ -163,7 +164,11 @@ describe('egress recording through LiveKit webhooks', () => {
     });
 
     const detail = (
-      await app.inject({ method: 'GET', url: `/api/recordings/${uploaded.id}` })
+      await app.inject({
+        method: 'GET',
+        url: `/api/recordings/${uploaded.id}`,
+        headers: await bearerHeaders(app, 'supervisor'),
+      })
     ).json();
     expect(detail).toMatchObject({ mode: 'egress', channels: { left: 'agent', right: 'caller' } });
     expect(Buffer.from(await (await fetch(detail.presignedUrl)).arrayBuffer()).equals(audio)).toBe(
@@ -172,6 +177,7 @@ describe('egress recording through LiveKit webhooks', () => {
     const audioResponse = await app.inject({
       method: 'GET',
       url: `/api/recordings/${uploaded.id}/audio`,
+      headers: await bearerHeaders(app, 'supervisor'),
     });
     expect(audioResponse.rawPayload.equals(audio)).toBe(true);
   });
@@ -223,12 +229,17 @@ describe('egress recording through LiveKit webhooks', () => {
       mode: 'agent',
     });
     const list = (
-      await app.inject({ method: 'GET', url: `/api/recordings?status=uploaded` })
+      await app.inject({
+        method: 'GET',
+        url: `/api/recordings?status=uploaded`,
+        headers: await bearerHeaders(app, 'supervisor'),
+      })
     ).json();
     expect(list.items.map((r: { id: string }) => r.id)).toContain(spooled.recordingId);
     const played = await app.inject({
       method: 'GET',
       url: `/api/recordings/${spooled.recordingId}/audio`,
+      headers: await bearerHeaders(app, 'supervisor'),
     });
     expect(played.rawPayload.equals(backup)).toBe(true);
   });

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../test/helpers/app.js';
+import { authorizedAs } from '../../../test/helpers/auth.js';
 import { createTestDatabase } from '../../../test/helpers/databases.js';
 import { insertTestCall } from '../../../test/helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../../../test/helpers/s3-server.js';
@@ -20,7 +21,8 @@ async function buildSharedApp(env: Record<string, string> = {}) {
     ownsDatabase: true,
   });
   await app.ready();
-  return app;
+  // These tests are about the routes' behaviour; who may call them is in the access matrix.
+  return authorizedAs(app, 'supervisor');
 }
 
 async function addRecording(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/helpers/app.js';
+import { authorizedAs } from '../../../test/helpers/auth.js';
 import {
   startFakeLiveKitApi,
   type FakeLiveKitApi,
@@ -169,7 +170,8 @@ describe('web calls', () => {
   });
 
   it('ends a web call by deleting its room', async () => {
-    const response = await app.inject({
+    const staff = await authorizedAs(app, 'supervisor');
+    const response = await staff.inject({
       method: 'POST',
       url: '/api/web-calls/web_0123456789ab/end',
     });
@@ -184,10 +186,13 @@ describe('web calls', () => {
       code: 'not_found',
       msg: 'room not found',
     });
-    const gone = await app.inject({ method: 'POST', url: '/api/web-calls/web_0123456789ab/end' });
+    const gone = await staff.inject({
+      method: 'POST',
+      url: '/api/web-calls/web_0123456789ab/end',
+    });
     expect(gone.statusCode).toBe(404);
 
-    const phone = await app.inject({
+    const phone = await staff.inject({
       method: 'POST',
       url: '/api/web-calls/call_+15555550100_x/end',
     });
@@ -199,7 +204,8 @@ describe('web calls', () => {
     const over = await createCall(app.db, { roomName: 'call_x', channel: 'sip' });
     await transitionCall(app.db, over.id, 'ended', { reason: 'test' });
 
-    const response = await app.inject({ method: 'GET', url: '/api/calls/active' });
+    const staff = await authorizedAs(app, 'supervisor');
+    const response = await staff.inject({ method: 'GET', url: '/api/calls/active' });
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
