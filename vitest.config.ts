@@ -7,7 +7,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup.ts'],
-    // Child processes and servers per file; two cores here.
+    // Forks: native addons (better-sqlite3, onnxruntime, rtc-node) stay out of worker threads.
     pool: 'forks',
+    // vitest defaults to cores - 1 (one worker on our 2-core machines), but many files wait on child
+    // processes, PostgreSQL or an S3 server: three workers halve the wall time there.
+    maxWorkers: 3,
   },
 });
