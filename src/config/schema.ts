@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOpeningHours } from './opening-hours.js';
 
 /**
  * The environment, as the product reads it. Every variable is listed in `.env.example`.
@@ -9,6 +10,50 @@ const emptyToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+/**
+ * Strings checked on their own (so their problems are listed with every other field's, not only
+ * once the rest of the environment is valid). `check` returns the problem, or null.
+ */
+type Check = (value: string) => string | null;
+
+const refineWith = (check: Check) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = check(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
+
+const checkedString = (fallback: string, check: Check) =>
+  z.preprocess(emptyToUndefined, z.string().default(fallback).superRefine(refineWith(check)));
+
+const checkedOptionalString = (check: Check) =>
+  z.preprocess(emptyToUndefined, z.string().superRefine(refineWith(check)).optional());
+
+function timeZoneProblem(zone: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return null;
+  } catch {
+    return `unknown IANA time zone "${zone}"`;
+  }
+}
+
+function openingHoursProblem(text: string): string | null {
+  try {
+    parseOpeningHours(text);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function databaseUrlProblem(raw: string): string | null {
+  if (/^postgres(ql)?:\/\//.test(raw))
+    return URL.canParse(raw) ? null : 'not a valid postgres:// URL';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^(sqlite|file):/.test(raw)) {
+    return 'use a SQLite path, sqlite:<path>, file:<path> or postgres://';
+  }
+  return raw.replace(/^(sqlite|file):(\/\/)?/, '') === '' ? 'the SQLite path is empty' : null;
+}
 
 const bool = (fallback: boolean) =>
   z.preprocess(
@@ -73,7 +118,7 @@ export const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
 
   // Database: a SQLite path or sqlite: URL (embedded default) or postgres://
-  DATABASE_URL: optionalString,
+  DATABASE_URL: checkedOptionalString(databaseUrlProblem),
   DATABASE_POOL_SIZE: int(10, 1, 200),
   SEED_INVENTORY: bool(true),
 
@@ -111,11 +156,8 @@ export const envSchema = z.object({
 
   // Dealership
   DEALERSHIP_NAME: z.preprocess(emptyToUndefined, z.string().default('Riverside Motors')),
-  DEALERSHIP_TIMEZONE: z.preprocess(emptyToUndefined, z.string().default('America/New_York')),
-  OPENING_HOURS: z.preprocess(
-    emptyToUndefined,
-    z.string().default('mon-fri 09:00-19:00; sat 09:00-17:00'),
-  ),
+  DEALERSHIP_TIMEZONE: checkedString('America/New_York', timeZoneProblem),
+  OPENING_HOURS: checkedString('mon-fri 09:00-19:00; sat 09:00-17:00', openingHoursProblem),
   APPOINTMENT_SLOT_MINUTES: int(30, 5, 480),
   KNOWLEDGE_DIR: z.preprocess(emptyToUndefined, z.string().default('./config/knowledge')),
 
