@@ -135,3 +135,16 @@ describe('parseOpeningHours', () => {
     expect(() => parseOpeningHours('funday 09:00-10:00')).toThrow(/bad day range|unknown day/);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the schema reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { envSchema } = await import('./schema.js');
+    const { PROJECT_ROOT } = await import('./paths.js');
+    const example = readFileSync(path.join(PROJECT_ROOT, '.env.example'), 'utf8');
+    const undocumented = Object.keys(envSchema.shape).filter(
+      (key) => !new RegExp(`^${key}=`, 'm').test(example),
+    );
+    expect(undocumented).toEqual([]);
+  });
+});
