@@ -1,0 +1,77 @@
+/** Percentiles, bootstrap intervals and GC attribution for `bench/turn.ts`. */
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export interface Summary {
+  p50: number;
+  p99: number;
+  mean: number;
+  n: number;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean, n: samples.length };
+}
+
+/** A small seeded generator: the same run prints the same intervals. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 95% bootstrap interval of `percentile(a) - percentile(b)`, resampling each side's turns. Turns
+ * are not independent (load bursts on a shared machine hit neighbours), so read it as a lower
+ * bound of the uncertainty.
+ */
+export function bootstrapDifference(
+  a: readonly number[],
+  b: readonly number[],
+  p: number,
+  rounds = 1000,
+): [number, number] {
+  const random = mulberry32(8);
+  const resample = (xs: readonly number[]) => {
+    const out = new Array<number>(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = xs[Math.floor(random() * xs.length)]!;
+    return out.sort((x, y) => x - y);
+  };
+  const diffs: number[] = [];
+  for (let r = 0; r < rounds; r++)
+    diffs.push(percentile(resample(a), p) - percentile(resample(b), p));
+  diffs.sort((x, y) => x - y);
+  return [percentile(diffs, 2.5), percentile(diffs, 97.5)];
+}
+
+/** Garbage-collection pauses of this process, to tell GC from our code in the slowest turns. */
+export function watchGc() {
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    /** GC pause time overlapping [start, start + ms) (performance.now() clock). */
+    within(start: number, ms: number): number {
+      let total = 0;
+      for (const gc of pauses) {
+        const from = Math.max(gc.startTime, start);
+        const to = Math.min(gc.startTime + gc.duration, start + ms);
+        if (to > from) total += to - from;
+      }
+      return total;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
