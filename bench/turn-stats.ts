@@ -1,4 +1,5 @@
 /** Percentiles, bootstrap intervals and GC attribution for `bench/turn.ts`. */
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 /** Nearest-rank percentile of sorted samples. */
@@ -74,4 +75,22 @@ export function watchGc() {
     },
     stop: () => observer.disconnect(),
   };
+}
+
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+
+/**
+ * Time this process's main thread has spent on a CPU and waiting for one (ms), from Linux's
+ * schedstat (ns resolution). On-CPU time does not grow while other processes hold the cores, so
+ * it measures our work on a shared machine; the wait is how much they held us up. Elsewhere: the
+ * process's CPU time (all threads) and no wait.
+ */
+export function mainThreadTimes(): { cpuMs: number; waitMs: number | null } {
+  try {
+    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
+    return { cpuMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    const { user, system } = process.cpuUsage();
+    return { cpuMs: (user + system) / 1000, waitMs: null };
+  }
 }
