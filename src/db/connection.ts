@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
+import type { Logger } from '../observability/logger.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -58,7 +59,10 @@ function openSqlite(file: string): SqliteDatabase.Database {
 }
 
 /** Opens the configured database (SQLite file or PostgreSQL pool) behind one Kysely instance. */
-export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+export function openDatabase(
+  config: DatabaseConfig,
+  options: { logger?: Logger } = {},
+): DatabaseHandle {
   if (config.kind === 'sqlite') {
     const sqlite = openSqlite(config.path);
     const db = new Kysely<Database>({
@@ -70,6 +74,15 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     connectionString: config.url,
     max: config.poolSize,
     types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
+  });
+  // An idle connection that dies (server restart, failover, pg_terminate_backend) is emitted as
+  // 'error' on the pool, and an EventEmitter 'error' without a listener kills the process.
+  // pg-pool has already dropped that connection; the next query opens a new one.
+  pool.on('error', (error: Error & { code?: string }) => {
+    options.logger?.warn(
+      { err: error.message, code: error.code },
+      'database connection lost; the next query reconnects',
+    );
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: once(() => db.destroy()) };
