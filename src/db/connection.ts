@@ -75,9 +75,12 @@ export function openDatabase(
     max: config.poolSize,
     types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
   });
-  // An idle connection that dies (server restart, failover, pg_terminate_backend) is emitted as
-  // 'error' on the pool, and an EventEmitter 'error' without a listener kills the process.
-  // pg-pool has already dropped that connection; the next query opens a new one.
+  // A connection that dies (server restart, failover, pg_terminate_backend) is emitted as 'error'
+  // on its client, and an EventEmitter 'error' without a listener kills the process. pg-pool
+  // listens only while the client is idle (and re-emits on the pool): a client checked out for a
+  // query or transaction needs its own listener. The query in flight fails with the error anyway,
+  // and pg-pool drops the broken client; the next query opens a new connection.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (error: Error & { code?: string }) => {
     options.logger?.warn(
       { err: error.message, code: error.code },

@@ -175,6 +175,8 @@ export interface PhoneCallOptions {
   /** The database the worker writes to (default: the call center's). */
   database?: DatabaseHandle;
   logger?: Logger;
+  /** How long the call's end waits for writes on a dead database (the worker's default: 10 s). */
+  writeFlushTimeoutMs?: number;
 }
 
 /**
@@ -194,23 +196,26 @@ export async function startPhoneCall(
   const summarizer = new ScriptedLLM(new Map());
   summarizer.script([{ content: options.summary ?? '{}' }]);
   const database = options.database ?? center.database;
-  const deps = createCallDeps(
-    {
-      config: center.config,
-      db: database.db,
-      logger: options.logger ?? logs.logger,
-      metrics: directMetricsSink(createMetrics({ defaultMetrics: false })),
-      livekit: createLiveKitClients(center.config.livekit),
-      transferTargets: { sales: SALES_DESK },
-      recording: null,
-    },
-    {
-      roomName: caller.roomName,
-      callerIdentity: caller.identity,
-      summarizer,
-      recorderFile: () => undefined,
-    },
-  );
+  const deps = {
+    ...createCallDeps(
+      {
+        config: center.config,
+        db: database.db,
+        logger: options.logger ?? logs.logger,
+        metrics: directMetricsSink(createMetrics({ defaultMetrics: false })),
+        livekit: createLiveKitClients(center.config.livekit),
+        transferTargets: { sales: SALES_DESK },
+        recording: null,
+      },
+      {
+        roomName: caller.roomName,
+        callerIdentity: caller.identity,
+        summarizer,
+        recorderFile: () => undefined,
+      },
+    ),
+    writeFlushTimeoutMs: options.writeFlushTimeoutMs,
+  };
   const { sipCallStatus: _status, ...identity } = callerIdentity({
     identity: caller.identity,
     kind: ParticipantKind.SIP,
