@@ -114,15 +114,18 @@ export function sipCaller(number = '+15550100777'): SipCaller {
 
 const createdAt = () => BigInt(Math.floor(Date.now() / 1000));
 
+/** A webhook event with its id (every event livekit-server sends has one). */
+export type LiveKitEvent = NonNullable<WebhookEventInit> & { id: string };
+
 /** The webhooks livekit-server sends over a phone call's life, each with its own event id. */
 export const events = {
-  roomStarted: (caller: SipCaller): WebhookEventInit => ({
+  roomStarted: (caller: SipCaller): LiveKitEvent => ({
     id: `EV_started_${unique()}`,
     event: 'room_started',
     room: { name: caller.roomName, sid: `RM_${caller.sipCallId}` },
     createdAt: createdAt(),
   }),
-  participantJoined: (caller: SipCaller): WebhookEventInit => ({
+  participantJoined: (caller: SipCaller): LiveKitEvent => ({
     id: `EV_joined_${unique()}`,
     event: 'participant_joined',
     room: { name: caller.roomName },
@@ -134,7 +137,7 @@ export const events = {
     },
     createdAt: createdAt(),
   }),
-  participantLeft: (caller: SipCaller): WebhookEventInit => ({
+  participantLeft: (caller: SipCaller): LiveKitEvent => ({
     id: `EV_left_${unique()}`,
     event: 'participant_left',
     room: { name: caller.roomName },
@@ -145,7 +148,7 @@ export const events = {
     },
     createdAt: createdAt(),
   }),
-  roomFinished: (caller: SipCaller): WebhookEventInit => ({
+  roomFinished: (caller: SipCaller): LiveKitEvent => ({
     id: `EV_finished_${unique()}`,
     event: 'room_finished',
     room: { name: caller.roomName },

@@ -15,7 +15,7 @@ import { upsertVehicles } from '../../src/vehicle-lookup/vehicle-repository.js';
 import { DATABASE_UNAVAILABLE } from '../../src/worker/agents/tools/define-tool.js';
 import { tempDir } from '../helpers/app.js';
 import { createTestDatabase, DIALECTS, postgresUrl } from '../helpers/databases.js';
-import { newVehicle } from '../helpers/vehicles.js';
+import { STOCK_CRV, STOCK_CRV_VIN_SPOKEN } from '../helpers/vehicles.js';
 import {
   type CallCenter,
   events,
@@ -97,17 +97,6 @@ async function postgresRig(): Promise<OutageRig> {
   };
 }
 
-const CRV = newVehicle({
-  vin: '7FARW2H52NE877541',
-  year: 2022,
-  make: 'Honda',
-  model: 'CR-V',
-  trim: 'EX',
-  body: 'suv',
-});
-const NATO_VIN =
-  'seven foxtrot alpha romeo whiskey two hotel five two november echo eight seven seven five four one';
-
 async function callerGivesNameAndVin(call: PhoneCall, cut: () => Promise<void>) {
   const named = await call.say("Hi, I'm Dana Reyes.", [
     { tool_calls: [{ name: 'record_customer_name', args: { name: 'Dana Reyes' } }] },
@@ -117,8 +106,8 @@ async function callerGivesNameAndVin(call: PhoneCall, cut: () => Promise<void>) 
   await call.data.queue.flush();
   await cut();
 
-  const read = await call.say(`I'm calling about a car. The VIN is ${NATO_VIN}.`, [
-    { tool_calls: [{ name: 'capture_vin', args: { heard: NATO_VIN } }] },
+  const read = await call.say(`I'm calling about a car. The VIN is ${STOCK_CRV_VIN_SPOKEN}.`, [
+    { tool_calls: [{ name: 'capture_vin', args: { heard: STOCK_CRV_VIN_SPOKEN } }] },
     { content: 'I have seven F A, R W two, H five two, N E eight, seven seven five, four one.' },
   ]);
   read.expect.at(-1).isMessage({ role: 'assistant' });
@@ -138,7 +127,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       rig = await (dialect === 'sqlite' ? sqliteRig() : postgresRig());
       center = await startCallCenter(rig.direct);
-      await upsertVehicles(rig.direct.db, [CRV]);
+      await upsertVehicles(rig.direct.db, [STOCK_CRV]);
     });
     afterAll(async () => {
       await center.close();

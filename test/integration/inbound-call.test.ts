@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getCall, getCallByRoom } from '../../src/calls/call-repository.js';
 import { upsertVehicles } from '../../src/vehicle-lookup/vehicle-repository.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { newVehicle } from '../helpers/vehicles.js';
+import { STOCK_CRV, STOCK_CRV_VIN_SPOKEN } from '../helpers/vehicles.js';
 import {
   type CallCenter,
   DIALED_NUMBER,
@@ -13,24 +13,11 @@ import {
   summaryJson,
 } from './call-center.js';
 
-const CRV = newVehicle({
-  vin: '7FARW2H52NE877541',
-  year: 2022,
-  make: 'Honda',
-  model: 'CR-V',
-  trim: 'EX',
-  body: 'suv',
-  color: 'White',
-  price: 20_595,
-});
-const NATO_VIN =
-  'seven foxtrot alpha romeo whiskey two hotel five two november echo eight seven seven five four one';
-
 describeEachDialect('an inbound phone call, webhooks to calls API', (database) => {
   let center: CallCenter;
   beforeAll(async () => {
     center = await startCallCenter(database());
-    await upsertVehicles(database().db, [CRV]);
+    await upsertVehicles(database().db, [STOCK_CRV]);
   });
   afterAll(() => center.close());
 
@@ -47,7 +34,7 @@ describeEachDialect('an inbound phone call, webhooks to calls API', (database) =
     const call = await startPhoneCall(center, caller, {
       summary: summaryJson({
         summary: 'Dana Reyes asked about the 2022 Honda CR-V on the lot.',
-        vin: CRV.vin,
+        vin: STOCK_CRV.vin,
         vehicle: '2022 Honda CR-V',
         outcome: 'hung_up',
       }),
@@ -56,11 +43,11 @@ describeEachDialect('an inbound phone call, webhooks to calls API', (database) =
     // A late participant_joined finds the row the worker made and changes nothing it stored.
     expect((await center.webhook(events.participantJoined(caller))).statusCode).toBe(200);
 
-    const named = await call.say(`Hi, this is Dana Reyes. The VIN is ${NATO_VIN}.`, [
+    const named = await call.say(`Hi, this is Dana Reyes. The VIN is ${STOCK_CRV_VIN_SPOKEN}.`, [
       {
         tool_calls: [
           { name: 'record_customer_name', args: { name: 'Dana Reyes' } },
-          { name: 'capture_vin', args: { heard: NATO_VIN } },
+          { name: 'capture_vin', args: { heard: STOCK_CRV_VIN_SPOKEN } },
         ],
       },
       {
@@ -104,8 +91,8 @@ describeEachDialect('an inbound phone call, webhooks to calls API', (database) =
       callerNumber: '+15550100777',
       dialedNumber: DIALED_NUMBER,
       customerName: 'Dana Reyes',
-      vin: CRV.vin,
-      vehicle: { vin: CRV.vin, year: 2022, make: 'Honda', model: 'CR-V', inInventory: true },
+      vin: STOCK_CRV.vin,
+      vehicle: { vin: STOCK_CRV.vin, year: 2022, make: 'Honda', model: 'CR-V', inInventory: true },
       transfer: { target: null, error: null, sipStatus: null },
       summary: 'Dana Reyes asked about the 2022 Honda CR-V on the lot.',
       summaryDetails: { status: 'done', intent: 'vehicle_information', error: null },

@@ -68,7 +68,7 @@ describeEachDialect('LiveKit webhooks that are forged or delivered twice', (data
     const response = await post(await forge(event));
 
     expect(response.statusCode).toBe(401);
-    expect(await claimed(event.id!)).toBe(0);
+    expect(await claimed(event.id)).toBe(0);
     expect(await getCall(database().db, call.data.call.id)).toEqual(before);
     const reply = await call.say('Are you still there?', [{ content: 'Yes, I am here.' }]);
     reply.expect.at(-1).isMessage({ role: 'assistant' });
