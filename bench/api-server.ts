@@ -1,0 +1,80 @@
+/**
+ * A server process for bench/api.ts: our API as `npm start` builds it (buildApp, production config
+ * with the overrides the bench passes), or the ceiling: a bare Fastify route answering a constant.
+ *
+ *   node --import tsx bench/api-server.ts ceiling
+ *   node --import tsx bench/api-server.ts api <DATABASE_URL> [KEY=VALUE ...]   (config overrides)
+ *
+ * Listens on 127.0.0.1, an ephemeral port, and tells the parent `{ type: 'ready', port }`. On the
+ * parent's `profile-start` / `profile-stop` it records a V8 CPU profile of itself (the same
+ * profile `node --cpu-prof` writes, but for one load run only).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { buildApp } from '../src/api/app.js';
+import { parseConfig } from '../src/config/index.js';
+import { migrateToLatest, openDatabase } from '../src/db/index.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { failStart, serveParent } from './lib/child-process.js';
+
+async function ceiling(): Promise<FastifyInstance> {
+  const app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  return app;
+}
+
+async function api(databaseUrl: string, overrides: string[]): Promise<FastifyInstance> {
+  const config = parseConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-api-')),
+    DATABASE_URL: databaseUrl,
+    SEED_INVENTORY: 'false',
+    ...Object.fromEntries(overrides.map((pair) => pair.split(/=(.*)/s).slice(0, 2))),
+  });
+  const logger = createLogger(config, { name: 'api' });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db, database.dialect);
+  return buildApp({ config, database, logger, metrics: createMetrics(), ownsDatabase: true });
+}
+
+async function main(): Promise<void> {
+  const [mode, databaseUrl, ...overrides] = process.argv.slice(2);
+  if (mode !== 'ceiling' && !(mode === 'api' && databaseUrl)) {
+    throw new Error('usage: api-server.ts ceiling | api <DATABASE_URL> [KEY=VALUE ...]');
+  }
+  const app = mode === 'ceiling' ? await ceiling() : await api(databaseUrl as string, overrides);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+
+  let profiler: Session | null = null;
+  serveParent(
+    async (message) => {
+      if (message.type === 'profile-start') {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        return { type: 'profiling' };
+      }
+      if (message.type === 'profile-stop' && profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        profiler = null;
+        writeFileSync(String(message.file), JSON.stringify(profile));
+        return { type: 'profiled' };
+      }
+      throw new Error(`unknown message ${message.type}`);
+    },
+    () => app.close(),
+  );
+  process.send?.({ type: 'ready', port });
+}
+
+main().catch(failStart);
