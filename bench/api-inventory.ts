@@ -244,6 +244,8 @@ export interface RequestSample {
   unknown: string[];
   /** Every make and how many vehicles it has, most first. */
   makes: { make: string; count: number }[];
+  /** Row ids in random order (the anchors read by primary key). */
+  ids: number[];
 }
 
 /** A reproducible random sample of the inventory's VINs, plus unknown ones and the makes. */
@@ -258,7 +260,8 @@ export function sampleRequests(file: string, count: number, unknownCount: number
       state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
       return state / 4_294_967_296;
     };
-    const pick = () => byId.get(1 + Math.floor(random() * total)) as string;
+    const randomId = () => 1 + Math.floor(random() * total);
+    const pick = () => byId.get(randomId()) as string;
     const known = Array.from({ length: count }, pick);
     const unknown: string[] = [];
     while (unknown.length < unknownCount) {
@@ -268,7 +271,8 @@ export function sampleRequests(file: string, count: number, unknownCount: number
     const makes = sqlite
       .prepare('SELECT make, count(*) AS count FROM vehicles GROUP BY make ORDER BY count DESC')
       .all() as { make: string; count: number }[];
-    return { known, unknown, makes };
+    const ids = Array.from({ length: count }, randomId);
+    return { known, unknown, makes, ids };
   } finally {
     sqlite.close();
   }

@@ -3,7 +3,12 @@
  * with the overrides the bench passes), or the ceiling: a bare Fastify route answering a constant.
  *
  *   node --import tsx bench/api-server.ts ceiling
+ *   node --import tsx bench/api-server.ts anchors <SQLite file>
  *   node --import tsx bench/api-server.ts api <DATABASE_URL> [KEY=VALUE ...]   (config overrides)
+ *
+ * The anchors are the figures ENVIRONMENT.md measured: a bare route answering one row by primary
+ * key, `GET /raw/:id` through a better-sqlite3 prepared statement, `GET /kysely/:id` through
+ * Kysely (opened as the API opens it, statement cache included).
  *
  * Listens on 127.0.0.1, an ephemeral port, and tells the parent `{ type: 'ready', port }`. On the
  * parent's `profile-start` / `profile-stop` it records a V8 CPU profile of itself (the same
@@ -14,6 +19,7 @@ import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/app.js';
 import { parseConfig } from '../src/config/index.js';
@@ -25,6 +31,28 @@ import { failStart, serveParent } from './lib/child-process.js';
 async function ceiling(): Promise<FastifyInstance> {
   const app = Fastify();
   app.get('/', async () => ({ hello: 'world' }));
+  return app;
+}
+
+async function anchors(file: string): Promise<FastifyInstance> {
+  const sqlite = new SqliteDatabase(file, { readonly: true });
+  const byId = sqlite.prepare('SELECT * FROM vehicles WHERE id = ?');
+  const { db } = openDatabase({ kind: 'sqlite', path: file });
+  const app = Fastify();
+  app.get<{ Params: { id: string } }>('/raw/:id', async (request) =>
+    byId.get(Number(request.params.id)),
+  );
+  app.get<{ Params: { id: string } }>('/kysely/:id', async (request) =>
+    db
+      .selectFrom('vehicles')
+      .selectAll()
+      .where('id', '=', Number(request.params.id))
+      .executeTakeFirst(),
+  );
+  app.addHook('onClose', async () => {
+    sqlite.close();
+    await db.destroy();
+  });
   return app;
 }
 
@@ -46,10 +74,19 @@ async function api(databaseUrl: string, overrides: string[]): Promise<FastifyIns
 
 async function main(): Promise<void> {
   const [mode, databaseUrl, ...overrides] = process.argv.slice(2);
-  if (mode !== 'ceiling' && !(mode === 'api' && databaseUrl)) {
-    throw new Error('usage: api-server.ts ceiling | api <DATABASE_URL> [KEY=VALUE ...]');
+  const app =
+    mode === 'ceiling'
+      ? await ceiling()
+      : mode === 'anchors' && databaseUrl
+        ? await anchors(databaseUrl)
+        : mode === 'api' && databaseUrl
+          ? await api(databaseUrl, overrides)
+          : null;
+  if (app === null) {
+    throw new Error(
+      'usage: api-server.ts ceiling | anchors <file> | api <DATABASE_URL> [KEY=VALUE ...]',
+    );
   }
-  const app = mode === 'ceiling' ? await ceiling() : await api(databaseUrl as string, overrides);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
 

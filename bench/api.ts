@@ -14,6 +14,8 @@
  *   --postgres URL | --no-postgres   (default postgres://postgres@127.0.0.1:5432/test, if reachable)
  *   --keep-postgres             keep the bench_api schema for the next run (default: dropped)
  *   --no-limit-run              skip the run with the production rate limit (600/min per client)
+ *   --no-anchors                skip the anchors: a bare route reading one row by primary key,
+ *                               through a raw prepared statement and through Kysely
  *   --pin                       servers on CPU 1, load generator on CPU 0 (taskset)
  *   --profile                   write a CPU profile of the API per run, print where time goes
  */
@@ -56,6 +58,7 @@ const { values: options } = parseArgs({
     'no-postgres': { type: 'boolean', default: false },
     'keep-postgres': { type: 'boolean', default: false },
     'no-limit-run': { type: 'boolean', default: false },
+    'no-anchors': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
   },
@@ -66,7 +69,7 @@ const warmupS = Number(options.warmup);
 const rows = Number(options.rows);
 const routes = options.only.split(',').map((r) => r.trim());
 
-type Route = 'lookup' | 'list';
+type Route = 'lookup' | 'list' | 'anchorRaw' | 'anchorKysely';
 interface Server {
   name: string;
   child: BenchChild;
@@ -76,7 +79,7 @@ interface Target {
   label: string;
   server: Server;
   route: Route;
-  /** False for the production-rate-limit run: it measures how fast 429s go out. */
+  /** False for anchors and the production-rate-limit run (it measures how fast 429s go out). */
   judged: boolean;
 }
 interface Measured {
@@ -111,6 +114,7 @@ function specs(sample: ReturnType<typeof sampleRequests>) {
   // Makes as clients send them: as stored, lower case, and an alias.
   const makes = sample.makes.flatMap(({ make }) => [make, make.toLowerCase()]);
   makes.push('chevy', 'vw');
+  const ids = sample.ids;
   const json = { 'content-type': 'application/json' };
   return {
     lookup: (url: string): LoadSpec => ({
@@ -127,6 +131,20 @@ function specs(sample: ReturnType<typeof sampleRequests>) {
       variants: shuffle(
         makes.map((make) => ({ path: `/api/vehicles?make=${encodeURIComponent(make)}&limit=20` })),
       ),
+      connections,
+      durationS,
+    }),
+    anchorRaw: (url: string): LoadSpec => ({
+      url,
+      method: 'GET',
+      variants: ids.map((id) => ({ path: `/raw/${id}` })),
+      connections,
+      durationS,
+    }),
+    anchorKysely: (url: string): LoadSpec => ({
+      url,
+      method: 'GET',
+      variants: ids.map((id) => ({ path: `/kysely/${id}` })),
       connections,
       durationS,
     }),
@@ -191,6 +209,7 @@ function report(measured: Measured[]): string {
     'ratio',
     'goal met',
     'server CPU',
+    'server µs/req',
     'loadgen CPU',
     'machine CPU',
     'non-2xx',
@@ -215,6 +234,7 @@ function report(measured: Measured[]): string {
       m.kind === 'ceiling' ? '-' : `${Math.round(ratio * 100)}%`,
       goal,
       cpuCell(m.cpu.server),
+      m.cpu.server === null ? 'n/a' : formatNumber((m.cpu.server * 1e6) / r.requestsPerSecond, 1),
       cpuCell(m.cpu.generator),
       cpuCell(m.cpu.machine),
       String(bad),
@@ -296,6 +316,24 @@ async function main(): Promise<void> {
     ]);
     servers.push(apiSqlite);
     const targets: Target[] = [];
+    if (!options['no-anchors']) {
+      const anchors = await startServer('anchors', ['anchors', sqlite.file]);
+      servers.push(anchors);
+      targets.push(
+        {
+          label: 'anchor: PK lookup, raw prepared',
+          server: anchors,
+          route: 'anchorRaw',
+          judged: false,
+        },
+        {
+          label: 'anchor: PK lookup, Kysely',
+          server: anchors,
+          route: 'anchorKysely',
+          judged: false,
+        },
+      );
+    }
     for (const route of routes as Route[]) {
       targets.push({ label: `${route} SQLite`, server: apiSqlite, route, judged: true });
     }
@@ -394,7 +432,7 @@ async function main(): Promise<void> {
     );
     log(report(measured));
     log(
-      '\nratio: req/s over the mean of the ceiling runs just before and after. CPU: share of one core during the run (machine: all cores, everything running).',
+      '\nratio: req/s over the mean of the ceiling runs just before and after. CPU: share of one core during the run (machine: all cores, everything running); server µs/req: CPU time of the server per response, which other load on the machine disturbs less than req/s.',
     );
     for (const [label, file] of profiles) printProfile(label, file);
   } finally {
