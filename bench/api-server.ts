@@ -14,7 +14,7 @@
  * parent's `profile-start` / `profile-stop` it records a V8 CPU profile of itself (the same
  * profile `node --cpu-prof` writes, but for one load run only).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,11 +57,12 @@ async function anchors(file: string): Promise<FastifyInstance> {
 }
 
 async function api(databaseUrl: string, overrides: string[]): Promise<FastifyInstance> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-api-'));
   const config = parseConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-api-')),
+    DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     SEED_INVENTORY: 'false',
     ...Object.fromEntries(overrides.map((pair) => pair.split(/=(.*)/s).slice(0, 2))),
@@ -69,7 +70,15 @@ async function api(databaseUrl: string, overrides: string[]): Promise<FastifyIns
   const logger = createLogger(config, { name: 'api' });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.dialect);
-  return buildApp({ config, database, logger, metrics: createMetrics(), ownsDatabase: true });
+  const app = await buildApp({
+    config,
+    database,
+    logger,
+    metrics: createMetrics(),
+    ownsDatabase: true,
+  });
+  app.addHook('onClose', async () => rmSync(dataDir, { recursive: true, force: true }));
+  return app;
 }
 
 async function main(): Promise<void> {

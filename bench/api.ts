@@ -192,12 +192,21 @@ function cpuCell(share: number | null): string {
   return share === null ? 'n/a' : `${Math.round(share * 100)}%`;
 }
 
+/** Server CPU time per response, in microseconds. */
+function serverMicros(m: Measured): number {
+  return m.cpu.server === null ? Number.NaN : (m.cpu.server * 1e6) / m.result.requestsPerSecond;
+}
+
 function report(measured: Measured[]): string {
   const ceilings = measured.map((m, i) => ({ m, i })).filter(({ m }) => m.kind === 'ceiling');
-  const adjacentCeiling = (index: number) => {
-    const before = [...ceilings].reverse().find(({ i }) => i < index)?.m.result.requestsPerSecond;
-    const after = ceilings.find(({ i }) => i > index)?.m.result.requestsPerSecond;
-    const values = [before, after].filter((v): v is number => v !== undefined);
+  // The mean over the ceiling runs just before and just after run `index`.
+  const adjacent = (index: number, value: (m: Measured) => number) => {
+    const values = [
+      [...ceilings].reverse().find(({ i }) => i < index),
+      ceilings.find(({ i }) => i > index),
+    ]
+      .filter((c) => c !== undefined)
+      .map((c) => value(c.m));
     return values.reduce((a, b) => a + b, 0) / values.length;
   };
   const header = [
@@ -208,33 +217,39 @@ function report(measured: Measured[]): string {
     'ceiling req/s',
     'ratio',
     'goal met',
-    'server CPU',
     'server µs/req',
+    'CPU ratio',
+    'server CPU',
     'loadgen CPU',
     'machine CPU',
     'non-2xx',
   ];
   const rowsOut = measured.map((m, index) => {
     const r = m.result;
-    const ceiling = m.kind === 'ceiling' ? Number.NaN : adjacentCeiling(index);
+    const isCeiling = m.kind === 'ceiling';
+    const ceiling = isCeiling ? Number.NaN : adjacent(index, (c) => c.result.requestsPerSecond);
     const ratio = r.requestsPerSecond / ceiling;
+    const cpuRatio = isCeiling ? Number.NaN : adjacent(index, serverMicros) / serverMicros(m);
     const bad = non2xx(r) + r.errors + r.timeouts;
     const goal =
-      m.kind === 'ceiling' || !m.target?.judged
+      isCeiling || !m.target?.judged
         ? '-'
         : ratio >= GOAL_RATIO && r.p99Ms <= GOAL_P99_MS && bad === 0
           ? 'yes'
           : 'no';
+    const percent = (value: number) =>
+      Number.isFinite(value) ? `${Math.round(value * 100)}%` : '-';
     return [
       m.label,
       formatNumber(r.requestsPerSecond),
       formatNumber(r.p50Ms, 2),
       formatNumber(r.p99Ms, 2),
-      m.kind === 'ceiling' ? '-' : formatNumber(ceiling),
-      m.kind === 'ceiling' ? '-' : `${Math.round(ratio * 100)}%`,
+      isCeiling ? '-' : formatNumber(ceiling),
+      percent(ratio),
       goal,
+      formatNumber(serverMicros(m), 1),
+      percent(cpuRatio),
       cpuCell(m.cpu.server),
-      m.cpu.server === null ? 'n/a' : formatNumber((m.cpu.server * 1e6) / r.requestsPerSecond, 1),
       cpuCell(m.cpu.generator),
       cpuCell(m.cpu.machine),
       String(bad),
@@ -306,6 +321,16 @@ async function main(): Promise<void> {
 
   const servers: Server[] = [];
   let generator: LoadGenerator | undefined;
+  const cleanUp = async () => {
+    await generator?.stop();
+    for (const server of servers) await server.child.stop();
+    if (pgUrl && !options['keep-postgres']) await dropPostgresInventory(pgUrl);
+  };
+  // Ctrl-C: the children notice the parent is gone, but the PostgreSQL schema would stay.
+  process.once('SIGINT', () => {
+    log('\ninterrupted: stopping servers and cleaning up');
+    void cleanUp().finally(() => process.exit(130));
+  });
   try {
     const ceiling = await startServer('ceiling', ['ceiling']);
     servers.push(ceiling);
@@ -432,13 +457,11 @@ async function main(): Promise<void> {
     );
     log(report(measured));
     log(
-      '\nratio: req/s over the mean of the ceiling runs just before and after. CPU: share of one core during the run (machine: all cores, everything running); server µs/req: CPU time of the server per response, which other load on the machine disturbs less than req/s.',
+      '\nratio: req/s over the mean of the ceiling runs just before and after; CPU ratio: the same for server CPU time per response (server µs/req), which other load on the machine disturbs less. CPU columns: share of one core during the run (machine: all cores, everything running).',
     );
     for (const [label, file] of profiles) printProfile(label, file);
   } finally {
-    await generator?.stop();
-    for (const server of servers) await server.child.stop();
-    if (pgUrl && !options['keep-postgres']) await dropPostgresInventory(pgUrl);
+    await cleanUp();
   }
 }
 
