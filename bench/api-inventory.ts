@@ -9,6 +9,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import { SQL_DIR, migrateToLatest, openDatabase } from '../src/db/index.js';
+import { CSV_COLUMNS } from '../src/vehicle-lookup/vehicle-csv.js';
 import type { NewVehicle } from '../src/vehicle-lookup/vehicle.js';
 import { computeCheckDigit } from '../src/vehicle-lookup/vin.js';
 import { generateSeedInventory } from '../scripts/generate-seed-inventory.js';
@@ -25,21 +26,7 @@ const STAMP = '2026-11-21T00:00:00.000Z';
 export const PG_SCHEMA = 'bench_api';
 export const CACHE_DIR = path.join(PROJECT_ROOT, 'data', 'bench');
 
-const COLUMNS = [
-  'vin',
-  'year',
-  'make',
-  'model',
-  'trim',
-  'body',
-  'color',
-  'mileage',
-  'price',
-  'status',
-  'location',
-  'created_at',
-  'updated_at',
-] as const;
+const COLUMNS = [...CSV_COLUMNS, 'created_at', 'updated_at'] as const;
 
 /** A VIN with `serial` in positions 12-17 and its check digit recomputed. */
 function withSerial(vin: string, serial: string): string {
@@ -72,21 +59,8 @@ export function inventoryKey(rows: number): string {
   return `${rows}-${hash.digest('hex').slice(0, 12)}`;
 }
 
-const rowValues = (v: NewVehicle) => [
-  v.vin,
-  v.year,
-  v.make,
-  v.model,
-  v.trim,
-  v.body,
-  v.color,
-  v.mileage,
-  v.price,
-  v.status,
-  v.location,
-  STAMP,
-  STAMP,
-];
+// The CSV columns are the vehicle's own fields, in the table's order.
+const rowValues = (v: NewVehicle) => [...CSV_COLUMNS.map((column) => v[column]), STAMP, STAMP];
 
 /**
  * The SQLite inventory file for `rows` vehicles, built unless cached under data/bench/. Built

@@ -109,52 +109,34 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
+/** What each run sends: for a server URL, the load spec of each route and of the ceiling. */
 function specs(sample: ReturnType<typeof sampleRequests>) {
   const vins = shuffle([...sample.known, ...sample.unknown]);
   // Makes as clients send them: as stored, lower case, and an alias.
   const makes = sample.makes.flatMap(({ make }) => [make, make.toLowerCase()]);
   makes.push('chevy', 'vw');
-  const ids = sample.ids;
-  const json = { 'content-type': 'application/json' };
+  const get =
+    (paths: string[]) =>
+    (url: string): LoadSpec => ({
+      url,
+      method: 'GET',
+      variants: paths.map((path) => ({ path })),
+      connections,
+      durationS,
+    });
   return {
     lookup: (url: string): LoadSpec => ({
       url,
       method: 'POST',
-      headers: json,
+      headers: { 'content-type': 'application/json' },
       variants: vins.map((vin) => ({ path: '/api/lookup-vehicle', body: JSON.stringify({ vin }) })),
       connections,
       durationS,
     }),
-    list: (url: string): LoadSpec => ({
-      url,
-      method: 'GET',
-      variants: shuffle(
-        makes.map((make) => ({ path: `/api/vehicles?make=${encodeURIComponent(make)}&limit=20` })),
-      ),
-      connections,
-      durationS,
-    }),
-    anchorRaw: (url: string): LoadSpec => ({
-      url,
-      method: 'GET',
-      variants: ids.map((id) => ({ path: `/raw/${id}` })),
-      connections,
-      durationS,
-    }),
-    anchorKysely: (url: string): LoadSpec => ({
-      url,
-      method: 'GET',
-      variants: ids.map((id) => ({ path: `/kysely/${id}` })),
-      connections,
-      durationS,
-    }),
-    ceiling: (url: string): LoadSpec => ({
-      url,
-      method: 'GET',
-      variants: [{ path: '/' }],
-      connections,
-      durationS,
-    }),
+    list: get(shuffle(makes.map((m) => `/api/vehicles?make=${encodeURIComponent(m)}&limit=20`))),
+    anchorRaw: get(sample.ids.map((id) => `/raw/${id}`)),
+    anchorKysely: get(sample.ids.map((id) => `/kysely/${id}`)),
+    ceiling: get(['/']),
   };
 }
 
