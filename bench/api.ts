@@ -35,12 +35,16 @@ import {
 } from './api-inventory.js';
 import { type BenchChild, startChild } from './lib/child-process.js';
 import { CORES, cpuMeter } from './lib/cpu-usage.js';
-import { summarizeCpuProfile } from './lib/cpu-profile.js';
-import { type LoadResult, type LoadSpec, LoadGenerator, non2xx } from './lib/load.js';
-import { formatNumber, markdownTable } from './lib/table.js';
+import {
+  GOAL_P99_MS,
+  GOAL_RATIO,
+  type Measured,
+  profileTables,
+  resultsTable,
+} from './api-report.js';
+import { type LoadSpec, LoadGenerator } from './lib/load.js';
+import { formatNumber } from './lib/table.js';
 
-const GOAL_RATIO = 0.5;
-const GOAL_P99_MS = 5;
 /** Share of lookups for VINs the dealership does not stock. */
 const UNKNOWN_SHARE = 0.1;
 const KNOWN_VINS = 45_000;
@@ -82,13 +86,6 @@ interface Target {
   /** False for anchors and the production-rate-limit run (it measures how fast 429s go out). */
   judged: boolean;
 }
-interface Measured {
-  label: string;
-  kind: 'ceiling' | 'target';
-  target?: Target;
-  result: LoadResult;
-  cpu: { server: number | null; generator: number | null; machine: number | null };
-}
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const serverScript = fileURLToPath(new URL('./api-server.ts', import.meta.url));
@@ -120,7 +117,7 @@ function specs(sample: ReturnType<typeof sampleRequests>) {
     (url: string): LoadSpec => ({
       url,
       method: 'GET',
-      variants: paths.map((path) => ({ path })),
+      variants: paths.map((route) => ({ path: route })),
       connections,
       durationS,
     });
@@ -168,95 +165,6 @@ async function check(target: Target, sample: ReturnType<typeof sampleRequests>):
       fail(`list of ${make} answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
     }
   }
-}
-
-function cpuCell(share: number | null): string {
-  return share === null ? 'n/a' : `${Math.round(share * 100)}%`;
-}
-
-/** Server CPU time per response, in microseconds. */
-function serverMicros(m: Measured): number {
-  return m.cpu.server === null ? Number.NaN : (m.cpu.server * 1e6) / m.result.requestsPerSecond;
-}
-
-function report(measured: Measured[]): string {
-  const ceilings = measured.map((m, i) => ({ m, i })).filter(({ m }) => m.kind === 'ceiling');
-  // The mean over the ceiling runs just before and just after run `index`.
-  const adjacent = (index: number, value: (m: Measured) => number) => {
-    const values = [
-      [...ceilings].reverse().find(({ i }) => i < index),
-      ceilings.find(({ i }) => i > index),
-    ]
-      .filter((c) => c !== undefined)
-      .map((c) => value(c.m));
-    return values.reduce((a, b) => a + b, 0) / values.length;
-  };
-  const header = [
-    'run',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'ceiling req/s',
-    'ratio',
-    'goal met',
-    'server µs/req',
-    'CPU ratio',
-    'server CPU',
-    'loadgen CPU',
-    'machine CPU',
-    'non-2xx',
-  ];
-  const rowsOut = measured.map((m, index) => {
-    const r = m.result;
-    const isCeiling = m.kind === 'ceiling';
-    const ceiling = isCeiling ? Number.NaN : adjacent(index, (c) => c.result.requestsPerSecond);
-    const ratio = r.requestsPerSecond / ceiling;
-    const cpuRatio = isCeiling ? Number.NaN : adjacent(index, serverMicros) / serverMicros(m);
-    const bad = non2xx(r) + r.errors + r.timeouts;
-    const goal =
-      isCeiling || !m.target?.judged
-        ? '-'
-        : ratio >= GOAL_RATIO && r.p99Ms <= GOAL_P99_MS && bad === 0
-          ? 'yes'
-          : 'no';
-    const percent = (value: number) =>
-      Number.isFinite(value) ? `${Math.round(value * 100)}%` : '-';
-    return [
-      m.label,
-      formatNumber(r.requestsPerSecond),
-      formatNumber(r.p50Ms, 2),
-      formatNumber(r.p99Ms, 2),
-      isCeiling ? '-' : formatNumber(ceiling),
-      percent(ratio),
-      goal,
-      formatNumber(serverMicros(m), 1),
-      percent(cpuRatio),
-      cpuCell(m.cpu.server),
-      cpuCell(m.cpu.generator),
-      cpuCell(m.cpu.machine),
-      String(bad),
-    ];
-  });
-  return markdownTable(header, rowsOut);
-}
-
-function printProfile(label: string, file: string): void {
-  const summary = summarizeCpuProfile(file, PROJECT_ROOT);
-  const share = (ms: number) => `${((ms / summary.totalMs) * 100).toFixed(1)}%`;
-  log(`\n### Profile: ${label} (${path.relative(PROJECT_ROOT, file)})\n`);
-  log(
-    markdownTable(
-      ['code', 'self', 'total'],
-      summary.groups.slice(0, 14).map((g) => [g.name, share(g.selfMs), share(g.totalMs)]),
-    ),
-  );
-  log('');
-  log(
-    markdownTable(
-      ['function', 'self', 'total'],
-      summary.functions.slice(0, 25).map((f) => [f.name, share(f.selfMs), share(f.totalMs)]),
-    ),
-  );
 }
 
 async function main(): Promise<void> {
@@ -412,7 +320,7 @@ async function main(): Promise<void> {
       measured.push({
         kind,
         label,
-        target,
+        judged: target?.judged ?? false,
         result,
         cpu: {
           server: usage.processes.server ?? null,
@@ -437,11 +345,11 @@ async function main(): Promise<void> {
     log(
       `\n## Results (goal: >= ${GOAL_RATIO * 100}% of the ceiling's req/s and p99 <= ${GOAL_P99_MS} ms)\n`,
     );
-    log(report(measured));
+    log(resultsTable(measured));
     log(
       '\nratio: req/s over the mean of the ceiling runs just before and after; CPU ratio: the same for server CPU time per response (server µs/req), which other load on the machine disturbs less. CPU columns: share of one core during the run (machine: all cores, everything running).',
     );
-    for (const [label, file] of profiles) printProfile(label, file);
+    for (const [label, file] of profiles) log(profileTables(label, file));
   } finally {
     await cleanUp();
   }
