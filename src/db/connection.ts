@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
+import { registerSqliteConnection } from './direct-select.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
@@ -68,6 +69,7 @@ export function openDatabase(
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     });
+    registerSqliteConnection(db, sqlite);
     return { db, dialect: 'sqlite', destroy: once(() => db.destroy()) };
   }
   const pool = new pg.Pool({
