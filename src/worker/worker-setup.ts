@@ -39,8 +39,11 @@ export const WAL_CHECKPOINT_INTERVAL_MS = 1_000;
  * Opens the database in a job process (once, in prewarm). The schema is already migrated by the
  * main process (`prepareWorkerDatabase`).
  */
-export async function openWorkerDatabase(config: Config): Promise<DatabaseHandle> {
-  const database = openDatabase(config.database);
+export async function openWorkerDatabase(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<DatabaseHandle> {
+  const database = openDatabase(config.database, options);
   if (database.dialect === 'sqlite') {
     // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
     await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
@@ -76,7 +79,7 @@ export function startWalCheckpoints(
   intervalMs = WAL_CHECKPOINT_INTERVAL_MS,
 ): WalCheckpoints | null {
   if (config.database.kind !== 'sqlite' || config.database.path === ':memory:') return null;
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { logger });
   let warned = false;
   const checkpoint = async () => {
     const { rows } = await sql<WalCheckpoint>`PRAGMA wal_checkpoint(PASSIVE)`.execute(database.db);
