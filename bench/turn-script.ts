@@ -1,10 +1,25 @@
 /**
- * The scripted call `bench/turn.ts` replays: a caller asking about a car they saw online. Half the
- * turns are plain replies, half make the model call our tools (name, spoken VIN over two turns,
- * confirmation and inventory match, inventory search, the dealership FAQ, the callback number),
- * the way a dealership call goes.
+ * What `bench/turn.ts` runs: the production configuration, and the scripted call it replays, a
+ * caller asking about a car they saw online. Five turns are plain replies, seven make the model
+ * call our tools (name, spoken VIN over two turns, confirmation and inventory match, inventory
+ * search, the dealership FAQ, the callback number), the way a dealership call goes.
  */
+import path from 'node:path';
+import { type Config, parseConfig, PROJECT_ROOT } from '../src/config/index.js';
 import type { ScriptedReply } from '../src/worker/simulator/scenario.js';
+
+/** The production configuration, on a fresh data directory (its SQLite file and logs). */
+export function benchConfig(dataDir: string): Config {
+  return parseConfig({
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    KNOWLEDGE_DIR: path.join(PROJECT_ROOT, 'config', 'knowledge'),
+    SEED_INVENTORY: 'false',
+    LOG_FORMAT: 'json',
+    // No audio in text mode: the recorder would have nothing to record.
+    RECORDING_MODE: 'off',
+  });
+}
 
 /** A 2025 Toyota RAV4 XLE of the seed inventory (config/seed/vehicles.csv). */
 export const BENCH_VIN = '2T3P1RFVXSC539440';

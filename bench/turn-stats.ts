@@ -1,13 +1,32 @@
-/** Percentiles, bootstrap intervals and GC attribution for `bench/turn.ts`. */
-import { readFileSync } from 'node:fs';
+/** Measurements of `bench/turn.ts`: summaries, bootstrap intervals, GC pauses, main-thread CPU. */
+import { openSync, readSync } from 'node:fs';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { percentile } from './lib/load.js';
 
-/** Nearest-rank percentile of sorted samples. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+/** What one variant measured, turn by turn (index i is script turn i % script length). */
+export interface Side {
+  turnMs: number[];
+  /** Main-thread on-CPU time during each turn (see mainThreadTimes). */
+  cpuMs: number[];
+  /** Time the main thread waited for a core during each turn: other processes' load. */
+  waitMs: number[];
+  /** GC pause time inside each turn. */
+  gcMs: number[];
+  /** Time to drain the writes still queued after each call's last turn. */
+  drainMs: number[];
+  toolCalls: number;
+  problems: string[];
 }
+
+export const newSide = (): Side => ({
+  turnMs: [],
+  cpuMs: [],
+  waitMs: [],
+  gcMs: [],
+  drainMs: [],
+  toolCalls: 0,
+  problems: [],
+});
 
 export interface Summary {
   p50: number;
@@ -19,7 +38,7 @@ export interface Summary {
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean, n: samples.length };
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean, n: samples.length };
 }
 
 /** A small seeded generator: the same run prints the same intervals. */
@@ -34,14 +53,14 @@ function mulberry32(seed: number): () => number {
 }
 
 /**
- * 95% bootstrap interval of `percentile(a) - percentile(b)`, resampling each side's turns. Turns
- * are not independent (load bursts on a shared machine hit neighbours), so read it as a lower
- * bound of the uncertainty.
+ * 95% bootstrap interval of `percentile(a, fraction) - percentile(b, fraction)`, resampling each
+ * side's turns. Turns are not independent (load bursts on a shared machine hit neighbours), so
+ * read it as a lower bound of the uncertainty.
  */
 export function bootstrapDifference(
   a: readonly number[],
   b: readonly number[],
-  p: number,
+  fraction: number,
   rounds = 1000,
 ): [number, number] {
   const random = mulberry32(8);
@@ -51,10 +70,11 @@ export function bootstrapDifference(
     return out.sort((x, y) => x - y);
   };
   const diffs: number[] = [];
-  for (let r = 0; r < rounds; r++)
-    diffs.push(percentile(resample(a), p) - percentile(resample(b), p));
+  for (let r = 0; r < rounds; r++) {
+    diffs.push(percentile(resample(a), fraction) - percentile(resample(b), fraction));
+  }
   diffs.sort((x, y) => x - y);
-  return [percentile(diffs, 2.5), percentile(diffs, 97.5)];
+  return [percentile(diffs, 0.025), percentile(diffs, 0.975)];
 }
 
 /** Garbage-collection pauses of this process, to tell GC from our code in the slowest turns. */
@@ -77,7 +97,15 @@ export function watchGc() {
   };
 }
 
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+/** This process's main-thread schedstat, kept open: reading it is then one syscall. */
+const schedstat = (() => {
+  try {
+    return openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  } catch {
+    return null;
+  }
+})();
+const buffer = Buffer.alloc(128);
 
 /**
  * Time this process's main thread has spent on a CPU and waiting for one (ms), from Linux's
@@ -86,11 +114,11 @@ const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
  * process's CPU time (all threads) and no wait.
  */
 export function mainThreadTimes(): { cpuMs: number; waitMs: number | null } {
-  try {
-    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
-    return { cpuMs: run! / 1e6, waitMs: wait! / 1e6 };
-  } catch {
+  if (schedstat === null) {
     const { user, system } = process.cpuUsage();
     return { cpuMs: (user + system) / 1000, waitMs: null };
   }
+  const length = readSync(schedstat, buffer, 0, buffer.length, 0);
+  const [run = 0, wait = 0] = buffer.toString('latin1', 0, length).split(' ').map(Number);
+  return { cpuMs: run / 1e6, waitMs: wait / 1e6 };
 }
