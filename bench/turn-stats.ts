@@ -10,7 +10,9 @@ export interface Side {
   cpuMs: number[];
   /** Time the main thread waited for a core during each turn: other processes' load. */
   waitMs: number[];
-  /** GC pause time inside each turn. */
+  /** When each turn started (performance.now()), to find the GC pauses inside it afterwards. */
+  startedAt: number[];
+  /** GC pause time inside each turn, filled in after the run. */
   gcMs: number[];
   /** Time to drain the writes still queued after each call's last turn. */
   drainMs: number[];
@@ -22,6 +24,7 @@ export const newSide = (): Side => ({
   turnMs: [],
   cpuMs: [],
   waitMs: [],
+  startedAt: [],
   gcMs: [],
   drainMs: [],
   toolCalls: 0,
@@ -83,7 +86,10 @@ export function watchGc() {
   const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
-    /** GC pause time overlapping [start, start + ms) (performance.now() clock). */
+    /**
+     * GC pause time overlapping [start, start + ms) (performance.now() clock). The observer hears
+     * of a pause some time after it: ask once the run is over.
+     */
     within(start: number, ms: number): number {
       let total = 0;
       for (const gc of pauses) {

@@ -158,11 +158,7 @@ function ourCalls(deps: WorkerDeps): () => Promise<BenchCall> {
   };
 }
 
-async function runOneCall(
-  start: () => Promise<BenchCall>,
-  side: Side | null,
-  gc: ReturnType<typeof watchGc>,
-): Promise<void> {
+async function runOneCall(start: () => Promise<BenchCall>, side: Side | null): Promise<void> {
   const call = await start();
   for (const [index, turn] of CALL_SCRIPT.entries()) {
     call.scripted.script(turn.replies);
@@ -175,7 +171,7 @@ async function runOneCall(
     side.turnMs.push(ms);
     side.cpuMs.push(after.cpuMs - before.cpuMs);
     side.waitMs.push((after.waitMs ?? 0) - (before.waitMs ?? 0));
-    side.gcMs.push(gc.within(started, ms));
+    side.startedAt.push(started);
     for (const event of result.events) {
       if (event.type === 'function_call') side.toolCalls++;
       if (event.type === 'function_call_output' && event.item.isError) {
@@ -242,7 +238,7 @@ async function main(): Promise<void> {
   );
   const gc = watchGc();
   for (let i = 0; i < warmupCalls; i++) {
-    for (const kind of kinds(['ours', 'bare'])) await runOneCall(starts[kind], null, gc);
+    for (const kind of kinds(['ours', 'bare'])) await runOneCall(starts[kind], null);
   }
   const profiler = options.profile ? new Session() : null;
   if (profiler) {
@@ -253,7 +249,7 @@ async function main(): Promise<void> {
   const runStarted = performance.now();
   for (let i = 0; i < calls; i++) {
     for (const kind of kinds(i % 2 === 0 ? ['ours', 'bare'] : ['bare', 'ours'])) {
-      await runOneCall(starts[kind], sides[kind], gc);
+      await runOneCall(starts[kind], sides[kind]);
     }
   }
   const runSeconds = (performance.now() - runStarted) / 1000;
@@ -264,7 +260,11 @@ async function main(): Promise<void> {
     mkdirSync(path.dirname(profileFile), { recursive: true });
     writeFileSync(profileFile, JSON.stringify(profile));
   }
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last GC reports come in
   gc.stop();
+  for (const side of Object.values(sides)) {
+    side.gcMs = side.startedAt.map((at, i) => gc.within(at, side.turnMs[i] ?? 0));
+  }
 
   await reporter.flush();
   const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
