@@ -13,6 +13,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { NewRecording } from './recording-repository.js';
 
 /**
  * Everything needed to upload a spooled recording and to recreate its database row, written next to
@@ -38,6 +39,23 @@ export interface SpoolManifest {
 
 /** A manifest whose audio file is fully in the spool and hashed. */
 export type CompleteManifest = SpoolManifest & { sizeBytes: number; sha256: string };
+
+/** The `pending` agent-recording row a spooled recording stands for (at spooling, or recreated later). */
+export function pendingRecordingFor(manifest: CompleteManifest): NewRecording {
+  return {
+    id: manifest.recordingId,
+    callId: manifest.callId,
+    mode: 'agent',
+    status: 'pending',
+    storageKey: manifest.storageKey,
+    contentType: manifest.contentType,
+    startedAt: manifest.startedAt,
+    endedAt: manifest.endedAt,
+    sizeBytes: manifest.sizeBytes,
+    durationMs: manifest.durationMs,
+    sha256: manifest.sha256,
+  };
+}
 
 /** Thrown when the spooled bytes no longer match the manifest (disk damage, manual edits). */
 export class SpoolIntegrityError extends Error {
