@@ -3,6 +3,7 @@
  * separated by breaks (words that are not part of a spelled VIN).
  */
 import {
+  CARDINAL_WORDS,
   COMMON_SHORT_WORDS,
   CORRECTION_MARKERS,
   ONE_PRONOUN_AFTER,
@@ -300,19 +301,7 @@ const COUNT_TAIL = new Set([
   'ones',
   'of',
 ]);
-const COUNT_WORDS = new Set([
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'few',
-  'couple',
-]);
+const COUNT_WORDS = new Set<string>([...CARDINAL_WORDS.slice(2, 11), 'few', 'couple']);
 const DETERMINERS = new Set([
   'a',
   'an',
