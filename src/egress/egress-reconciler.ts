@@ -3,11 +3,8 @@ import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import { finalizeEgress, isFinalEgressStatus, releaseAgentFallback } from './egress-events.js';
 import { PeriodicJob } from './periodic-job.js';
-import {
-  listActiveEgressRecordings,
-  updateRecording,
-  type Recording,
-} from './recording-repository.js';
+import { listActiveEgressRecordings } from './recording-queries.js';
+import { updateRecording, type Recording } from './recording-repository.js';
 
 export interface EgressReconcilerOptions {
   db: Db;

@@ -1,12 +1,8 @@
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import {
-  deleteRecording,
-  listRecordingsStartedBefore,
-  type Recording,
-  type RecordingCursor,
-} from './recording-repository.js';
+import { listRecordingsStartedBefore, type RecordingCursor } from './recording-queries.js';
+import { deleteRecording, type Recording } from './recording-repository.js';
 import { PeriodicJob } from './periodic-job.js';
 import type { RecordingStore } from './recording-store.js';
 
