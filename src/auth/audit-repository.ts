@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { decodeCursor, encodeCursor } from '../db/cursor.js';
+import { decodeCursor, keysetPage, pageLimit } from '../db/cursor.js';
 import type { Db } from '../db/index.js';
 import type { AuditEventTable } from '../db/schema.js';
 import type { Principal } from './roles.js';
@@ -134,7 +134,7 @@ export async function listAuditEvents(
   filters: AuditFilters = {},
   page: { limit?: number; cursor?: string } = {},
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
+  const limit = pageLimit(page.limit);
   let query = db.selectFrom('audit_events').selectAll();
   if (filters.action) query = query.where('action', '=', filters.action);
   if (filters.actor) query = query.where('actor_label', '=', filters.actor);
@@ -151,7 +151,5 @@ export async function listAuditEvents(
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  const items = rows.slice(0, limit).map(rowToEvent);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+  return keysetPage(rows, limit, rowToEvent, (event) => [event.id]);
 }

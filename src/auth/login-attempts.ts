@@ -44,6 +44,25 @@ function lockoutEnd(failuresNewestFirst: string[], limit: number, lockoutMs: num
   return until > now ? until : null;
 }
 
+/** The times of the newest `limit` failures for one account or one address after `since`. */
+async function recentFailures(
+  db: Db,
+  who: { column: 'email' | 'ip'; value: string },
+  since: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('login_attempts')
+    .select('at')
+    .where(who.column, '=', who.value)
+    .where('succeeded', '=', 0)
+    .where('at', '>', since)
+    .orderBy('at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.at);
+}
+
 /**
  * When a login for this email from this address is locked, the time it unlocks (ISO); else null.
  * Per account: `maxAttempts` failures since the last success within one lockout period. Per
@@ -68,39 +87,23 @@ export async function loginLockedUntil(
     .limit(1)
     .executeTakeFirst();
   const since = lastSuccess && lastSuccess.at > windowStart ? lastSuccess.at : windowStart;
-  const accountFailures = await db
-    .selectFrom('login_attempts')
-    .select('at')
-    .where('email', '=', input.email)
-    .where('succeeded', '=', 0)
-    .where('at', '>', since)
-    .orderBy('at', 'desc')
-    .limit(policy.maxAttempts)
-    .execute();
-  let until = lockoutEnd(
-    accountFailures.map((r) => r.at),
+  const accountFailures = await recentFailures(
+    db,
+    { column: 'email', value: input.email },
+    since,
     policy.maxAttempts,
-    policy.lockoutMs,
-    nowMs,
   );
+  let until = lockoutEnd(accountFailures, policy.maxAttempts, policy.lockoutMs, nowMs);
 
   if (input.ip) {
     const ipLimit = policy.maxAttempts * IP_ATTEMPTS_FACTOR;
-    const ipFailures = await db
-      .selectFrom('login_attempts')
-      .select('at')
-      .where('ip', '=', input.ip)
-      .where('succeeded', '=', 0)
-      .where('at', '>', windowStart)
-      .orderBy('at', 'desc')
-      .limit(ipLimit)
-      .execute();
-    const ipUntil = lockoutEnd(
-      ipFailures.map((r) => r.at),
+    const ipFailures = await recentFailures(
+      db,
+      { column: 'ip', value: input.ip },
+      windowStart,
       ipLimit,
-      policy.lockoutMs,
-      nowMs,
     );
+    const ipUntil = lockoutEnd(ipFailures, ipLimit, policy.lockoutMs, nowMs);
     if (ipUntil !== null && (until === null || ipUntil > until)) until = ipUntil;
   }
   return until === null ? null : new Date(until).toISOString();

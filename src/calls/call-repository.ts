@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { decodeCursor, encodeCursor } from '../db/cursor.js';
+import { decodeCursor, keysetPage, pageLimit } from '../db/cursor.js';
 import { type Db, inTransaction } from '../db/index.js';
 import type { CallRow, CallRowUpdate } from '../db/schema.js';
 import type { Call, CallOutcome, CallPatch, NewCall } from './call.js';
@@ -322,7 +322,7 @@ export async function listCalls(
   filters: CallFilters = {},
   page: { limit?: number; cursor?: string } = {},
 ): Promise<CallPage> {
-  const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
+  const limit = pageLimit(page.limit);
   let query = db.selectFrom('calls').selectAll();
   if (filters.from) query = query.where('started_at', '>=', filters.from);
   if (filters.to) query = query.where('started_at', '<', filters.to);
@@ -354,12 +354,7 @@ export async function listCalls(
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  const items = rows.slice(0, limit).map(rowToCall);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > limit && last ? encodeCursor([last.startedAt, last.id]) : null,
-  };
+  return keysetPage(rows, limit, rowToCall, (call) => [call.startedAt, call.id]);
 }
 
 /** The caller's most recent earlier calls (for returning-caller context), newest first. */

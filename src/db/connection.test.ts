@@ -1,6 +1,7 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createTestDatabase, postgresUrl } from '../../test/helpers/databases.js';
 import { captureLogs } from '../../test/helpers/log-capture.js';
 import { type DatabaseHandle, openDatabase } from './connection.js';
@@ -64,5 +65,46 @@ describe.skipIf(!postgresUrl())('PostgreSQL pool when the server drops connectio
     // The commit has no connection left either.
     await expect(transaction).rejects.toThrow();
     expect(await backendPid(handle.db)).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!postgresUrl())('PostgreSQL pool when the server stops answering', () => {
+  let handle: DatabaseHandle | undefined;
+  afterEach(async () => {
+    await handle?.destroy();
+    handle = undefined;
+  });
+
+  it('fails a connection attempt the server never answers within the connect timeout', async () => {
+    // Accepts TCP and then says nothing, as a partitioned or hung server does.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    onTestFinished(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    handle = openDatabase({
+      kind: 'postgres',
+      url: `postgres://postgres@127.0.0.1:${port}/test`,
+      poolSize: 1,
+      connectTimeoutMs: 200,
+    });
+    await expect(sql`select 1`.execute(handle.db)).rejects.toThrow(/timeout/i);
+  });
+
+  it('cancels a statement that runs past the query timeout and keeps the connection', async () => {
+    handle = openDatabase({
+      kind: 'postgres',
+      url: postgresUrl()!,
+      poolSize: 1,
+      queryTimeoutMs: 200,
+    });
+    await expect(sql`select pg_sleep(5)`.execute(handle.db)).rejects.toMatchObject({
+      code: '57014', // query_canceled: the server stopped it
+    });
+    // The pool recovers: the next query gets a working connection.
+    expect((await sql<{ one: number }>`select 1 as one`.execute(handle.db)).rows[0]?.one).toBe(1);
   });
 });

@@ -72,9 +72,17 @@ export function openDatabase(
     registerSqliteConnection(db, sqlite);
     return { db, dialect: 'sqlite', destroy: once(() => db.destroy()) };
   }
+  const queryTimeoutMs = config.queryTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
+    // A server that stops answering (network partition, hung failover) must fail queries instead
+    // of leaving a call's reads and the post-call summary waiting forever. The server cancels a
+    // slow statement itself (the connection stays usable); the client-side timer, a little
+    // later, is for a server that cannot even do that.
+    connectionTimeoutMillis: config.connectTimeoutMs ?? 5_000,
+    statement_timeout: queryTimeoutMs,
+    query_timeout: queryTimeoutMs + 5_000,
     types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
   });
   // A connection that dies (server restart, failover, pg_terminate_backend) is emitted as 'error'

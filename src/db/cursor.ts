@@ -37,3 +37,24 @@ export function decodeCursor<T extends readonly ('string' | 'number')[]>(
   }
   return key as { [K in keyof T]: T[K] extends 'string' ? string : number };
 }
+
+/** A requested page size kept within 1-200 (50 when not given). */
+export function pageLimit(requested: number | undefined): number {
+  return Math.min(Math.max(requested ?? 50, 1), 200);
+}
+
+/**
+ * One page from a query that fetched `limit + 1` rows: the first `limit` as items, and a cursor
+ * on the last item's sort key when the extra row shows that more follow.
+ */
+export function keysetPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+  sortKey: (item: T) => readonly CursorValue[],
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit).map((row) => toItem(row));
+  const last = items.at(-1);
+  const more = rows.length > limit && last !== undefined;
+  return { items, nextCursor: more ? encodeCursor(sortKey(last)) : null };
+}

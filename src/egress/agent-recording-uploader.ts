@@ -9,7 +9,7 @@ import {
   type RecordingStatus,
 } from './recording-repository.js';
 import { RECORDING_CONTENT_TYPE, recordingKey } from './recording-store.js';
-import { UploadSpool } from './upload-spool.js';
+import { pendingRecordingFor, UploadSpool } from './upload-spool.js';
 import type { UploadWorker } from './upload-worker.js';
 
 /** What the worker hands over at call end. */
@@ -99,23 +99,7 @@ export class AgentRecordingUploader {
     });
 
     try {
-      await createRecording(
-        db,
-        {
-          id: recordingId,
-          callId: input.callId,
-          mode: 'agent',
-          status: 'pending',
-          storageKey: manifest.storageKey,
-          contentType: manifest.contentType,
-          startedAt: manifest.startedAt,
-          endedAt: manifest.endedAt,
-          sizeBytes: manifest.sizeBytes,
-          durationMs: manifest.durationMs,
-          sha256: manifest.sha256,
-        },
-        this.now(),
-      );
+      await createRecording(db, pendingRecordingFor(manifest), this.now());
     } catch (error) {
       // The manifest has everything; the upload worker writes the row once the database answers.
       log?.warn({ recordingId, err: error }, 'recording spooled without its database row');

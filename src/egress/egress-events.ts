@@ -1,8 +1,8 @@
 import { EgressStatus, type EgressInfo, type WebhookEvent } from 'livekit-server-sdk';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import { findCallByRoom } from './call-lookup.js';
 import {
-  findCallByRoom,
   findRecordingByEgressId,
   findRecordingForCall,
   updateRecording,

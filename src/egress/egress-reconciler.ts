@@ -2,11 +2,9 @@ import type { EgressClient } from 'livekit-server-sdk';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import { finalizeEgress, isFinalEgressStatus, releaseAgentFallback } from './egress-events.js';
-import {
-  listActiveEgressRecordings,
-  updateRecording,
-  type Recording,
-} from './recording-repository.js';
+import { PeriodicJob } from './periodic-job.js';
+import { listActiveEgressRecordings } from './recording-queries.js';
+import { updateRecording, type Recording } from './recording-repository.js';
 
 export interface EgressReconcilerOptions {
   db: Db;
@@ -32,36 +30,26 @@ export interface ReconcileResult {
  */
 export class EgressReconciler {
   private readonly now: () => Date;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<ReconcileResult> | null = null;
+  private readonly job: PeriodicJob<ReconcileResult>;
 
   constructor(private readonly options: EgressReconcilerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.job = new PeriodicJob(() => this.pass(), {
+      intervalMs: options.intervalMs ?? 5 * 60_000,
+      onError: (error) => options.logger?.warn({ err: error }, 'egress reconciliation failed'),
+    });
   }
 
   runOnce(): Promise<ReconcileResult> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.runOnce();
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      void this.runOnce().catch((error: unknown) =>
-        this.options.logger?.warn({ err: error }, 'egress reconciliation failed'),
-      );
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.intervalMs ?? 5 * 60_000);
-    this.timer.unref();
+    this.job.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async pass(): Promise<ReconcileResult> {

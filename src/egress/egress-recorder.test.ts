@@ -15,11 +15,11 @@ import {
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/helpers/databases.js';
 import { startFakeLiveKitApi, type FakeLiveKitApi } from '../../test/helpers/fake-livekit-api.js';
-import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
+import { insertTestCall, insertTestRecording } from '../../test/helpers/recording-fixtures.js';
 import { EgressReconciler } from './egress-reconciler.js';
 import { EgressRecorder } from './egress-recorder.js';
 import { handleEgressEvent } from './egress-events.js';
-import { createRecording, findRecordingForCall, getRecording } from './recording-repository.js';
+import { findRecordingForCall, getRecording } from './recording-repository.js';
 import type { S3StoreConfig } from './s3-recording-store.js';
 
 const storage: S3StoreConfig = {
@@ -270,23 +270,20 @@ describeEachDialect('egress recording', (database) => {
       const started = await recorder.onTrackPublished(
         trackPublished(call.roomName, ParticipantInfo_Kind.SIP),
       );
-      const fallback = await createRecording(
+      const fallback = await insertTestRecording(
         db,
+        call,
         {
-          id: randomUUID(),
-          callId: call.id,
           mode: 'agent',
           status: 'pending',
           storageKey: `recordings/2026/11/21/${call.id}.agent.ogg`,
-          contentType: 'audio/ogg',
-          startedAt: call.startedAt,
         },
         NOW,
       );
       await db
         .updateTable('recordings')
         .set({ next_attempt_at: '2026-11-21T13:00:00.000Z' })
-        .where('id', '=', fallback.recording.id)
+        .where('id', '=', fallback.id)
         .execute();
       await handleEgressEvent(
         { db, now },
@@ -300,26 +297,17 @@ describeEachDialect('egress recording', (database) => {
         status: 'failed',
         error: `${EgressStatus[status]}: upload failed: 403 AccessDenied`,
       });
-      expect((await getRecording(db, fallback.recording.id))?.nextAttemptAt).toBe(
-        NOW.toISOString(),
-      );
+      expect((await getRecording(db, fallback.id))?.nextAttemptAt).toBe(NOW.toISOString());
     });
   }
 
   it('links an egress_started that arrives before the start response was stored', async () => {
     const { db } = database();
     const call = await insertTestCall(db);
-    const { recording } = await createRecording(
+    const recording = await insertTestRecording(
       db,
-      {
-        id: randomUUID(),
-        callId: call.id,
-        mode: 'egress',
-        status: 'recording',
-        storageKey: 'k',
-        contentType: 'audio/ogg',
-        startedAt: NOW.toISOString(),
-      },
+      call,
+      { storageKey: 'k', startedAt: NOW.toISOString() },
       NOW,
     );
     await handleEgressEvent(
@@ -392,21 +380,12 @@ describeEachDialect('egress reconciliation', (database) => {
   async function egressRow(egressId: string | null, createdAt: Date) {
     const { db } = database();
     const call = await insertTestCall(db);
-    const { recording } = await createRecording(
+    return insertTestRecording(
       db,
-      {
-        id: randomUUID(),
-        callId: call.id,
-        mode: 'egress',
-        status: 'recording',
-        egressId,
-        storageKey: `recordings/${call.id}.ogg`,
-        contentType: 'audio/ogg',
-        startedAt: createdAt.toISOString(),
-      },
+      call,
+      { egressId, startedAt: createdAt.toISOString() },
       createdAt,
     );
-    return recording;
   }
 
   it('settles rows whose webhook was missed and gives up on egresses LiveKit does not know', async () => {

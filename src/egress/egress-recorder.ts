@@ -11,12 +11,11 @@ import {
 import pRetry from 'p-retry';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
+import { findCallByRoom, type CallForRecording } from './call-lookup.js';
 import {
   createRecording,
-  findCallByRoom,
   findRecordingForCall,
   updateRecording,
-  type CallForRecording,
   type Recording,
 } from './recording-repository.js';
 import { RECORDING_CONTENT_TYPE, recordingKey } from './recording-store.js';

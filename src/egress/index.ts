@@ -12,6 +12,8 @@ export * from './create-recording-store.js';
 export * from './egress-events.js';
 export * from './egress-reconciler.js';
 export * from './egress-recorder.js';
+export * from './call-lookup.js';
+export * from './recording-queries.js';
 export * from './recording-repository.js';
 export * from './recording-store.js';
 export * from './retention.js';

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
+import { isMissingFile, unlessMissing } from './missing-file.js';
 import {
   RECORDING_CONTENT_TYPE,
   RecordingObjectNotFoundError,
@@ -41,10 +42,6 @@ export class InvalidRecordingKeyError extends Error {
     super(`invalid recording key "${key}"`);
     this.name = 'InvalidRecordingKeyError';
   }
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 /** Recordings as files under one directory: the embedded default for `npm start`. */
@@ -100,30 +97,21 @@ export class LocalRecordingStore implements RecordingStore {
   }
 
   async stat(key: string): Promise<StoredObject | null> {
-    const file = this.filePath(key);
-    try {
-      const info = await stat(file);
-      const sidecar = await this.readSidecar(key);
-      return {
-        key,
-        sizeBytes: info.size,
-        contentType: sidecar?.contentType ?? RECORDING_CONTENT_TYPE,
-        lastModified: info.mtime,
-        metadata: sidecar?.metadata ?? {},
-      };
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
+    const info = await unlessMissing(stat(this.filePath(key)), null);
+    if (info === null) return null;
+    const sidecar = await this.readSidecar(key);
+    return {
+      key,
+      sizeBytes: info.size,
+      contentType: sidecar?.contentType ?? RECORDING_CONTENT_TYPE,
+      lastModified: info.mtime,
+      metadata: sidecar?.metadata ?? {},
+    };
   }
 
   private async readSidecar(key: string): Promise<Sidecar | null> {
-    try {
-      return JSON.parse(await readFile(this.metaPath(key), 'utf8')) as Sidecar;
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
+    const text = await unlessMissing(readFile(this.metaPath(key), 'utf8'), null);
+    return text === null ? null : (JSON.parse(text) as Sidecar);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
@@ -133,7 +121,7 @@ export class LocalRecordingStore implements RecordingStore {
       const handle = await open(file, 'r');
       return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     } catch (error) {
-      if (isMissing(error)) throw new RecordingObjectNotFoundError(key);
+      if (isMissingFile(error)) throw new RecordingObjectNotFoundError(key);
       throw error;
     }
   }
@@ -143,13 +131,10 @@ export class LocalRecordingStore implements RecordingStore {
   }
 
   private async *walk(relative: string, prefix: string): AsyncGenerator<ListedObject> {
-    let entries;
-    try {
-      entries = await readdir(path.join(this.dir, relative), { withFileTypes: true });
-    } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
-    }
+    const entries = await unlessMissing(
+      readdir(path.join(this.dir, relative), { withFileTypes: true }),
+      [],
+    );
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name.endsWith('.part')) continue;

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/helpers/databases.js';
 import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
+import { findCallByRoom } from './call-lookup.js';
 import {
-  countRecordingsWithStatus,
-  createRecording,
-  deleteRecording,
-  findCallByRoom,
-  findRecordingByEgressId,
   getRecordingWithCall,
   listActiveEgressRecordings,
   listRecordings,
   listRecordingsStartedBefore,
+} from './recording-queries.js';
+import {
+  countRecordingsWithStatus,
+  createRecording,
+  deleteRecording,
+  findRecordingByEgressId,
   updateRecording,
   type NewRecording,
 } from './recording-repository.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { migrateToLatest, openDatabase, type Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createRecordingStore } from './create-recording-store.js';
-import { countRecordingsStartedBefore } from './recording-repository.js';
+import { countRecordingsStartedBefore } from './recording-queries.js';
 import type { RecordingStore } from './recording-store.js';
 import { parseAge, purgeRecordings } from './retention.js';
 

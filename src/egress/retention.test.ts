@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tempDir, testConfig } from '../../test/helpers/app.js';
 import { describeEachDialect } from '../../test/helpers/databases.js';
-import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
+import { insertTestCall, insertTestRecording } from '../../test/helpers/recording-fixtures.js';
 import type { Config } from '../config/index.js';
 import { migrateToLatest, openDatabase, type Db } from '../db/index.js';
 import { createMetrics } from '../observability/metrics.js';
 import { LocalRecordingStore } from './local-recording-store.js';
-import { createRecording, getRecording, type RecordingStatus } from './recording-repository.js';
+import { getRecording, type RecordingStatus } from './recording-repository.js';
 import type { RecordingStore } from './recording-store.js';
 import { runRecordingsCommand } from './recordings-command.js';
 import { parseAge, purgeRecordings, RetentionJob } from './retention.js';
@@ -28,21 +27,12 @@ async function storedRecording(
     sizeBytes: 9,
     metadata: { callId: call.id },
   });
-  const { recording } = await createRecording(
+  return insertTestRecording(
     db,
-    {
-      id: randomUUID(),
-      callId: call.id,
-      mode: 'agent',
-      status,
-      storageKey: key,
-      contentType: 'audio/ogg',
-      startedAt,
-      sizeBytes: 9,
-    },
+    call,
+    { mode: 'agent', status, storageKey: key, sizeBytes: 9 },
     new Date(),
   );
-  return recording;
 }
 
 describe('parseAge', () => {

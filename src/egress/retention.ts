@@ -1,12 +1,9 @@
 import type { Db } from '../db/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import {
-  deleteRecording,
-  listRecordingsStartedBefore,
-  type Recording,
-  type RecordingCursor,
-} from './recording-repository.js';
+import { listRecordingsStartedBefore, type RecordingCursor } from './recording-queries.js';
+import { deleteRecording, type Recording } from './recording-repository.js';
+import { PeriodicJob } from './periodic-job.js';
 import type { RecordingStore } from './recording-store.js';
 
 const DAY_MS = 86_400_000;
@@ -112,40 +109,36 @@ export interface RetentionJobOptions {
 
 /** The scheduled purge in the API process (RETENTION_DAYS; off when unset). */
 export class RetentionJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<PurgeProgress> | null = null;
+  private readonly job: PeriodicJob<PurgeProgress>;
 
-  constructor(private readonly options: RetentionJobOptions) {}
+  constructor(options: RetentionJobOptions) {
+    const now = options.now ?? (() => new Date());
+    this.job = new PeriodicJob(
+      () =>
+        purgeRecordings({
+          db: options.db,
+          store: options.store,
+          cutoff: new Date(now().getTime() - options.retentionDays * DAY_MS),
+          logger: options.logger,
+          metrics: options.metrics,
+        }),
+      {
+        intervalMs: options.intervalMs,
+        onError: (error) =>
+          options.logger?.error({ err: error }, 'scheduled recording purge failed'),
+      },
+    );
+  }
 
   runOnce(): Promise<PurgeProgress> {
-    const now = (this.options.now ?? (() => new Date()))();
-    this.running ??= purgeRecordings({
-      db: this.options.db,
-      store: this.options.store,
-      cutoff: new Date(now.getTime() - this.options.retentionDays * DAY_MS),
-      logger: this.options.logger,
-      metrics: this.options.metrics,
-    }).finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.runOnce();
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      void this.runOnce().catch((error: unknown) =>
-        this.options.logger?.error({ err: error }, 'scheduled recording purge failed'),
-      );
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
+    this.job.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

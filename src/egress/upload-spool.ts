@@ -13,6 +13,8 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { unlessMissing } from './missing-file.js';
+import type { NewRecording } from './recording-repository.js';
 
 /**
  * Everything needed to upload a spooled recording and to recreate its database row, written next to
@@ -39,6 +41,23 @@ export interface SpoolManifest {
 /** A manifest whose audio file is fully in the spool and hashed. */
 export type CompleteManifest = SpoolManifest & { sizeBytes: number; sha256: string };
 
+/** The `pending` agent-recording row a spooled recording stands for (at spooling, or recreated later). */
+export function pendingRecordingFor(manifest: CompleteManifest): NewRecording {
+  return {
+    id: manifest.recordingId,
+    callId: manifest.callId,
+    mode: 'agent',
+    status: 'pending',
+    storageKey: manifest.storageKey,
+    contentType: manifest.contentType,
+    startedAt: manifest.startedAt,
+    endedAt: manifest.endedAt,
+    sizeBytes: manifest.sizeBytes,
+    durationMs: manifest.durationMs,
+    sha256: manifest.sha256,
+  };
+}
+
 /** Thrown when the spooled bytes no longer match the manifest (disk damage, manual edits). */
 export class SpoolIntegrityError extends Error {
   constructor(recordingId: string, detail: string) {
@@ -47,17 +66,10 @@ export class SpoolIntegrityError extends Error {
   }
 }
 
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    (error: unknown) => {
-      if (isMissing(error)) return false;
-      throw error;
-    },
+function exists(file: string): Promise<boolean> {
+  return unlessMissing(
+    stat(file).then(() => true),
+    false,
   );
 }
 
@@ -163,22 +175,13 @@ export class UploadSpool {
       | { manifest: SpoolManifest; missing: true; error: string }
     >
   > {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if (isMissing(error)) return [];
-      throw error;
-    }
+    const names = await unlessMissing(readdir(this.dir), []);
     const entries = [];
     for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-      let manifest: SpoolManifest;
-      try {
-        manifest = JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as SpoolManifest;
-      } catch (error) {
-        if (isMissing(error)) continue;
-        throw error;
-      }
+      // Gone since readdir: removed by another process sharing the spool.
+      const text = await unlessMissing(readFile(path.join(this.dir, name), 'utf8'), null);
+      if (text === null) continue;
+      const manifest = JSON.parse(text) as SpoolManifest;
       try {
         entries.push({ manifest: await this.finish(manifest), missing: false as const });
       } catch (error) {

@@ -7,11 +7,11 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/app.js';
 import { createTestDatabase, describeEachDialect } from '../../test/helpers/databases.js';
-import { insertTestCall } from '../../test/helpers/recording-fixtures.js';
+import { insertTestCall, insertTestRecording } from '../../test/helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../../test/helpers/s3-server.js';
 import { createMetrics } from '../observability/metrics.js';
 import { AgentRecordingUploader } from './agent-recording-uploader.js';
-import { createRecording, getRecording } from './recording-repository.js';
+import { getRecording } from './recording-repository.js';
 import { claimUpload } from './upload-lease-repository.js';
 import { S3RecordingStore } from './s3-recording-store.js';
 import { UploadWorker } from './upload-worker.js';
@@ -276,18 +276,10 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
     const { db } = database();
     const { uploader, makeWorker, clock, spoolDir } = setup('egress');
     const call = await insertTestCall(db);
-    const egress = await createRecording(
+    const egress = await insertTestRecording(
       db,
-      {
-        id: randomUUID(),
-        callId: call.id,
-        mode: 'egress',
-        status: 'recording',
-        egressId: `EG_${randomUUID()}`,
-        storageKey: `recordings/2026/11/21/${call.id}.ogg`,
-        contentType: 'audio/ogg',
-        startedAt: call.startedAt,
-      },
+      call,
+      { egressId: `EG_${randomUUID()}`, storageKey: `recordings/2026/11/21/${call.id}.ogg` },
       clock.now(),
     );
     const audio = await recorderFile();
@@ -305,7 +297,7 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
     await db
       .updateTable('recordings')
       .set({ status: 'uploaded' })
-      .where('id', '=', egress.recording.id)
+      .where('id', '=', egress.id)
       .execute();
     clock.advance(30_000);
     expect(await worker.runOnce()).toMatchObject({ superseded: [spooled.recordingId], pending: 0 });
@@ -318,17 +310,10 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
     const { db } = database();
     const { uploader, makeWorker, clock } = setup('egress');
     const call = await insertTestCall(db);
-    await createRecording(
+    await insertTestRecording(
       db,
-      {
-        id: randomUUID(),
-        callId: call.id,
-        mode: 'egress',
-        status: 'failed',
-        storageKey: `recordings/2026/11/21/${call.id}.ogg`,
-        contentType: 'audio/ogg',
-        startedAt: call.startedAt,
-      },
+      call,
+      { status: 'failed', storageKey: `recordings/2026/11/21/${call.id}.ogg` },
       clock.now(),
     );
     const audio = await recorderFile();

@@ -14,7 +14,12 @@ import {
 } from './recording-repository.js';
 import { claimUpload, completeUpload, releaseUpload } from './upload-lease-repository.js';
 import { hashStoredObject, type RecordingStore } from './recording-store.js';
-import { SpoolIntegrityError, UploadSpool, type CompleteManifest } from './upload-spool.js';
+import {
+  pendingRecordingFor,
+  SpoolIntegrityError,
+  UploadSpool,
+  type CompleteManifest,
+} from './upload-spool.js';
 
 export interface UploadWorkerOptions {
   db: Db;
@@ -202,19 +207,7 @@ export class UploadWorker {
     if (existing) return existing;
     const { recording, created } = await createRecording(
       this.options.db,
-      {
-        id: manifest.recordingId,
-        callId: manifest.callId,
-        mode: 'agent',
-        status: 'pending',
-        storageKey: manifest.storageKey,
-        contentType: manifest.contentType,
-        startedAt: manifest.startedAt,
-        endedAt: manifest.endedAt,
-        sizeBytes: manifest.sizeBytes,
-        durationMs: manifest.durationMs,
-        sha256: manifest.sha256,
-      },
+      pendingRecordingFor(manifest),
       this.now(),
     );
     if (!created) {

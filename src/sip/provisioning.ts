@@ -54,32 +54,60 @@ function ours<T extends { metadata: string }>(items: T[], role: SipRole): Existi
   return { keep, duplicates };
 }
 
+/** How trunks are named and deleted, whatever their direction. */
+function trunkOps(sip: SipClient) {
+  return {
+    id: (trunk: { sipTrunkId: string }) => trunk.sipTrunkId,
+    remove: (id: string) => sip.deleteSipTrunk(id),
+  };
+}
+
+/** How dispatch rules are named and deleted. */
+function ruleOps(sip: SipClient) {
+  return {
+    id: (rule: { sipDispatchRuleId: string }) => rule.sipDispatchRuleId,
+    remove: (id: string) => sip.deleteSipDispatchRule(id),
+  };
+}
+
+/** Deletes `items` (unless this is a dry run) and reports each deletion, in order. */
+async function deleteAll<T extends { name: string }>(
+  items: readonly T[],
+  kind: SipResourceKind,
+  ops: { id(item: NoInfer<T>): string; remove(id: string): Promise<unknown> },
+  dryRun: boolean,
+  note?: string,
+): Promise<SipChange[]> {
+  const changes: SipChange[] = [];
+  for (const item of items) {
+    if (!dryRun) await ops.remove(ops.id(item));
+    changes.push({
+      action: 'deleted',
+      kind,
+      name: item.name,
+      id: ops.id(item),
+      ...(note && { note }),
+    });
+  }
+  return changes;
+}
+
 /** Creates, updates or leaves alone one resource; deletes duplicates of its role. */
 async function reconcile<T extends { name: string; metadata: string }>(
   role: SipRole,
   existing: Existing<T>,
   desired: T,
   ops: {
-    id(item: T): string;
+    id(item: NoInfer<T>): string;
     fields(item: T): Record<string, unknown>;
     create(): Promise<T>;
     replace(id: string): Promise<T>;
-    remove(id: string): Promise<void>;
+    remove(id: string): Promise<unknown>;
   },
   dryRun: boolean,
 ): Promise<{ id: string; changes: SipChange[] }> {
   const kind = KIND[role];
-  const changes: SipChange[] = [];
-  for (const extra of existing.duplicates) {
-    if (!dryRun) await ops.remove(ops.id(extra));
-    changes.push({
-      action: 'deleted',
-      kind,
-      name: extra.name,
-      id: ops.id(extra),
-      note: 'duplicate',
-    });
-  }
+  const changes = await deleteAll(existing.duplicates, kind, ops, dryRun, 'duplicate');
   const current = existing.keep;
   if (!current) {
     if (dryRun) {
@@ -113,7 +141,7 @@ async function reconcileInbound(sip: SipClient, config: SipConfig, options: Prov
     existing,
     desired,
     {
-      id: (t) => t.sipTrunkId,
+      ...trunkOps(sip),
       fields: inboundFields,
       create: () =>
         sip.createSipInboundTrunk(desired.name, desired.numbers, {
@@ -128,7 +156,6 @@ async function reconcileInbound(sip: SipClient, config: SipConfig, options: Prov
           ringingTimeout: config.inbound.ringingTimeoutSeconds,
         }),
       replace: (id) => sip.updateSipInboundTrunk(id, desired),
-      remove: async (id) => void (await sip.deleteSipTrunk(id)),
     },
     options.dryRun ?? false,
   );
@@ -148,7 +175,7 @@ async function reconcileDispatch(
     existing,
     desired,
     {
-      id: (r) => r.sipDispatchRuleId,
+      ...ruleOps(sip),
       fields: dispatchFields,
       create: () =>
         sip.createSipDispatchRule(
@@ -163,7 +190,6 @@ async function reconcileDispatch(
           },
         ),
       replace: (id) => sip.updateSipDispatchRule(id, desired),
-      remove: async (id) => void (await sip.deleteSipDispatchRule(id)),
     },
     options.dryRun ?? false,
   );
@@ -174,18 +200,13 @@ async function reconcileOutbound(sip: SipClient, config: SipConfig, options: Pro
   const dryRun = options.dryRun ?? false;
   if (!config.outbound) {
     // The block was removed from the file: what we created for it goes too.
-    const changes: SipChange[] = [];
-    for (const trunk of [existing.keep, ...existing.duplicates].filter((t) => t !== undefined)) {
-      if (!dryRun) await sip.deleteSipTrunk(trunk.sipTrunkId);
-      changes.push({
-        action: 'deleted',
-        kind: 'outbound-trunk',
-        name: trunk.name,
-        id: trunk.sipTrunkId,
-        note: 'not in the file',
-      });
-    }
-    return changes;
+    return deleteAll(
+      [existing.keep, ...existing.duplicates].filter((t) => t !== undefined),
+      'outbound-trunk',
+      trunkOps(sip),
+      dryRun,
+      'not in the file',
+    );
   }
   const outbound = config.outbound;
   const desired = desiredOutboundTrunk(outbound, options.fingerprintKey);
@@ -194,7 +215,7 @@ async function reconcileOutbound(sip: SipClient, config: SipConfig, options: Pro
     existing,
     desired,
     {
-      id: (t) => t.sipTrunkId,
+      ...trunkOps(sip),
       fields: outboundFields,
       create: () =>
         sip.createSipOutboundTrunk(desired.name, desired.address, desired.numbers, {
@@ -205,7 +226,6 @@ async function reconcileOutbound(sip: SipClient, config: SipConfig, options: Pro
           destinationCountry: desired.destinationCountry,
         }),
       replace: (id) => sip.updateSipOutboundTrunk(id, desired),
-      remove: async (id) => void (await sip.deleteSipTrunk(id)),
     },
     dryRun,
   );
@@ -230,28 +250,13 @@ export async function teardownSip(
   sip: SipClient,
   options: { dryRun?: boolean } = {},
 ): Promise<SipChange[]> {
-  const changes: SipChange[] = [];
+  const dryRun = options.dryRun ?? false;
   const rules = (await sip.listSipDispatchRule()).filter((r) => managedRole(r.metadata));
-  for (const rule of rules) {
-    if (!options.dryRun) await sip.deleteSipDispatchRule(rule.sipDispatchRuleId);
-    changes.push({
-      action: 'deleted',
-      kind: 'dispatch-rule',
-      name: rule.name,
-      id: rule.sipDispatchRuleId,
-    });
-  }
+  const changes = await deleteAll(rules, 'dispatch-rule', ruleOps(sip), dryRun);
   const inbound = (await sip.listSipInboundTrunk()).filter((t) => managedRole(t.metadata));
   const outbound = (await sip.listSipOutboundTrunk()).filter((t) => managedRole(t.metadata));
-  for (const [kind, trunks] of [
-    ['inbound-trunk', inbound],
-    ['outbound-trunk', outbound],
-  ] as const) {
-    for (const trunk of trunks) {
-      if (!options.dryRun) await sip.deleteSipTrunk(trunk.sipTrunkId);
-      changes.push({ action: 'deleted', kind, name: trunk.name, id: trunk.sipTrunkId });
-    }
-  }
+  changes.push(...(await deleteAll(inbound, 'inbound-trunk', trunkOps(sip), dryRun)));
+  changes.push(...(await deleteAll(outbound, 'outbound-trunk', trunkOps(sip), dryRun)));
   return changes;
 }
 

@@ -17,6 +17,56 @@ export interface WordSense {
   kind: 'letter' | 'digit';
 }
 
+/** English cardinal number words, indexed by value (zero to nineteen). */
+export const CARDINAL_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+] as const;
+
+/** English ordinal words for the 17 VIN positions: `ORDINAL_WORDS[0]` is "first". */
+export const ORDINAL_WORDS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+] as const;
+
+/** `{ word: value }` for words listed by value, the first one being worth `first`. */
+export function valuesOf(words: readonly string[], first = 0): Record<string, number> {
+  return Object.fromEntries(words.map((word, i) => [word, first + i]));
+}
+
 function senses(
   entries: Record<string, string>,
   props: Omit<WordSense, 'ch'>,
@@ -81,18 +131,9 @@ const WEAK_LETTERS: Record<string, string> = {
 // "Oh" is how many callers say zero; the letter O never occurs in a VIN.
 const WEAK_ZERO: Record<string, string> = { o: '0', oh: '0', owe: '0' };
 
-const DIGIT_WORDS: Record<string, string> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
+const DIGIT_WORDS: Record<string, string> = Object.fromEntries(
+  CARDINAL_WORDS.slice(0, 10).map((word, digit) => [word, String(digit)]),
+);
 
 const WEAK_DIGITS: Record<string, string> = {
   to: '2',
@@ -205,32 +246,12 @@ export function clarifiedLetter(word: string): string | undefined {
 
 /** Number words with their value, for "forty-eight" and "two thousand". */
 export const UNITS: Readonly<Record<string, number>> = {
-  zero: 0,
+  ...valuesOf(CARDINAL_WORDS.slice(0, 10)),
   oh: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
 };
 
 /** Teen number words ("eleven" is 11). */
-export const TEENS: Readonly<Record<string, number>> = {
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
+export const TEENS: Readonly<Record<string, number>> = valuesOf(CARDINAL_WORDS.slice(10), 10);
 
 /** Tens words with their first digit ("forty" is 4, "forty eight" 48). */
 export const TENS: Readonly<Record<string, number>> = {

@@ -11,6 +11,7 @@ import {
   BODY_STYLES,
   type BodyStyle,
   type NewVehicle,
+  VEHICLE_FIELDS,
   VEHICLE_STATUSES,
   type Vehicle,
   type VehicleStatus,
@@ -19,19 +20,7 @@ import {
 import { decodeVin } from './vin-decoder.js';
 
 /** The columns of the format, in the order export writes them. */
-export const CSV_COLUMNS = [
-  'vin',
-  'year',
-  'make',
-  'model',
-  'trim',
-  'body',
-  'color',
-  'mileage',
-  'price',
-  'status',
-  'location',
-] as const;
+export const CSV_COLUMNS = ['vin', ...VEHICLE_FIELDS] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** The header line of an export (no line break). */

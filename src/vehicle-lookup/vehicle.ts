@@ -40,6 +40,23 @@ export interface Vehicle {
 /** What an import or the seed writes: a vehicle without the fields the database keeps. */
 export type NewVehicle = Omit<Vehicle, 'id' | 'createdAt' | 'updatedAt'>;
 
+/**
+ * The fields of a {@link NewVehicle} besides its VIN (the key), in the order files and exports
+ * list them: what an import may change on a stored vehicle.
+ */
+export const VEHICLE_FIELDS = [
+  'year',
+  'make',
+  'model',
+  'trim',
+  'body',
+  'color',
+  'mileage',
+  'price',
+  'status',
+  'location',
+] as const satisfies readonly Exclude<keyof NewVehicle, 'vin'>[];
+
 // What callers and staff say for a make, keyed by the lower-cased spoken or typed form.
 const MAKE_ALIASES: Readonly<Record<string, string>> = {
   chevy: 'chevrolet',

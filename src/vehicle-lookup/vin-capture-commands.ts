@@ -3,6 +3,7 @@
  * position, replace a character, delete the last ones, answer the agent's question, or just read
  * more characters.
  */
+import { CARDINAL_WORDS, ORDINAL_WORDS, valuesOf } from './spoken-lexicon.js';
 import { lexTranscript, type CharPiece, type Slot } from './spoken-tokens.js';
 
 /** One caller turn, interpreted. */
@@ -16,45 +17,8 @@ export type CaptureCommand =
   | { kind: 'pick'; index: number | 'last' }
   | { kind: 'chars'; text: string };
 
-const ORDINALS: Readonly<Record<string, number>> = {
-  first: 1,
-  second: 2,
-  third: 3,
-  fourth: 4,
-  fifth: 5,
-  sixth: 6,
-  seventh: 7,
-  eighth: 8,
-  ninth: 9,
-  tenth: 10,
-  eleventh: 11,
-  twelfth: 12,
-  thirteenth: 13,
-  fourteenth: 14,
-  fifteenth: 15,
-  sixteenth: 16,
-  seventeenth: 17,
-};
-
-const CARDINALS: Readonly<Record<string, number>> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-};
+const ORDINALS = valuesOf(ORDINAL_WORDS, 1);
+const CARDINALS = valuesOf(CARDINAL_WORDS.slice(1, 18), 1);
 
 const RESET =
   /\b(scratch (?:that|all that|everything)|start (?:over|again|from the (?:top|beginning))|from the (?:top|beginning)|let me (?:start|begin) (?:over|again)|begin again|clear (?:it|that|everything)|forget (?:it|that|what i said)|wrong (?:vin|car|one entirely))\b[,.!]?/;

@@ -2,19 +2,9 @@
  * Read-back helpers: how the agent says a VIN or one character so a caller on an 8 kHz line can
  * check it. Groups of three follow production practice (Rime `spell()`, LiveKit read-back).
  */
+import { CARDINAL_WORDS } from './spoken-lexicon.js';
 
-const DIGIT_WORDS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-];
+const DIGIT_WORDS = CARDINAL_WORDS.slice(0, 10);
 
 // "Alpha" and "Juliet" rather than ICAO's "Alfa"/"Juliett": TTS engines mispronounce the latter.
 const NATO: Readonly<Record<string, string>> = {

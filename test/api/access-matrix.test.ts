@@ -119,6 +119,7 @@ const MATRIX: Row[] = [
   { route: 'POST /api/web-calls/:room/end', status: [401, 403, 503, 503, 503],
     request: () => ({ url: '/api/web-calls/web_0123456789ab/end' }) },
   { route: 'GET /',                       status: [200, 200, 200, 200, 200] },
+  { route: 'GET /console/vocabulary.js',  status: [200, 200, 200, 200, 200] },
   { route: 'GET /console/*',              status: [200, 200, 200, 200, 200],
     request: () => ({ url: '/console/app.js' }) },
 ];

@@ -9,11 +9,11 @@ import {
 import { upsertTurnMetrics } from '../../src/calls/turn-metrics-repository.js';
 import type { Db } from '../../src/db/index.js';
 import {
-  createRecording,
   RECORDING_CONTENT_TYPE,
   recordingKey,
   type RecordingStore,
 } from '../../src/egress/index.js';
+import { insertTestRecording } from './recording-fixtures.js';
 
 export const FIXTURE_AUDIO_DIR = path.resolve(import.meta.dirname, '../fixtures/audio');
 
@@ -203,20 +203,13 @@ export async function seedFixtureRecording(
     metadata: { callId: call.id },
   });
   const lastLine = FIXTURE_LINES.at(-1);
-  const { recording } = await createRecording(
-    db,
-    {
-      id: `rec-${call.id}`,
-      callId: call.id,
-      mode: 'agent',
-      status: 'uploaded',
-      storageKey: key,
-      contentType: RECORDING_CONTENT_TYPE,
-      startedAt: call.startedAt,
-      sizeBytes,
-      durationMs: (lastLine?.endMs ?? 0) + 400,
-    },
-    new Date(call.startedAt),
-  );
-  return recording;
+  return insertTestRecording(db, call, {
+    id: `rec-${call.id}`,
+    mode: 'agent',
+    status: 'uploaded',
+    storageKey: key,
+    contentType: RECORDING_CONTENT_TYPE,
+    sizeBytes,
+    durationMs: (lastLine?.endMs ?? 0) + 400,
+  });
 }

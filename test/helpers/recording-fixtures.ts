@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, NewCallRow } from '../../src/db/index.js';
+import {
+  createRecording,
+  type NewRecording,
+  type Recording,
+} from '../../src/egress/recording-repository.js';
 
 /**
  * Inserts a minimal `calls` row for recording tests. Test data only: the product writes calls
@@ -28,4 +33,31 @@ export async function insertTestCall(
     })
     .execute();
   return { id, roomName, startedAt };
+}
+
+/**
+ * Inserts a recording of `call` through the repository: an egress recording in progress, stored
+ * under `recordings/<call id>.ogg`, unless `fields` say otherwise.
+ */
+export async function insertTestRecording(
+  db: Db,
+  call: { id: string; startedAt: string },
+  fields: Partial<NewRecording> = {},
+  now = new Date(call.startedAt),
+): Promise<Recording> {
+  const { recording } = await createRecording(
+    db,
+    {
+      id: randomUUID(),
+      callId: call.id,
+      mode: 'egress',
+      status: 'recording',
+      storageKey: `recordings/${call.id}.ogg`,
+      contentType: 'audio/ogg',
+      startedAt: call.startedAt,
+      ...fields,
+    },
+    now,
+  );
+  return recording;
 }

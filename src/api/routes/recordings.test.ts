@@ -1,13 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../test/helpers/app.js';
 import { authorizedAs } from '../../../test/helpers/auth.js';
 import { createTestDatabase } from '../../../test/helpers/databases.js';
-import { insertTestCall } from '../../../test/helpers/recording-fixtures.js';
+import { insertTestCall, insertTestRecording } from '../../../test/helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../../../test/helpers/s3-server.js';
-import { createRecording, getRecording, type RecordingStatus } from '../../egress/index.js';
+import { getRecording, type RecordingStatus } from '../../egress/index.js';
 import { buildApp } from '../app.js';
 import { selectBytes } from './recordings.js';
 
@@ -43,22 +43,19 @@ async function addRecording(
       metadata: { callId: call.id },
     });
   }
-  const { recording } = await createRecording(
+  return insertTestRecording(
     app.db,
+    call,
     {
-      id: randomUUID(),
-      callId: call.id,
       mode: options.mode ?? 'agent',
       status: options.status ?? 'uploaded',
       storageKey: key,
-      contentType: 'audio/ogg',
       startedAt: options.startedAt ?? call.startedAt,
       sizeBytes: audio.length,
       durationMs: 12_000,
     },
     new Date(),
   );
-  return recording;
 }
 
 describe('selectBytes', () => {

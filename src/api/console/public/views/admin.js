@@ -1,21 +1,7 @@
 import { api } from '../api.js';
 import { h, render, toast } from '../dom.js';
 import { formatDateTime, humanize } from '../format.js';
-
-const ROLES = ['viewer', 'supervisor', 'admin'];
-const ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'recording.listen',
-  'recording.download',
-  'recording.delete',
-  'user.create',
-  'user.update',
-  'user.password_reset',
-  'token.create',
-  'token.revoke',
-];
+import { AUDIT_ACTIONS, ROLES } from '../vocabulary.js';
 
 function roleSelect(id, value) {
   return h(
@@ -39,7 +25,7 @@ async function auditSection(params) {
     'select',
     { id: 'audit-action', name: 'action' },
     h('option', { value: '' }, 'All actions'),
-    ACTIONS.map((a) => h('option', { value: a, selected: a === action }, a)),
+    AUDIT_ACTIONS.map((a) => h('option', { value: a, selected: a === action }, a)),
   );
   filter.addEventListener('change', () => {
     const q = new URLSearchParams();

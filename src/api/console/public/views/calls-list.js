@@ -1,15 +1,8 @@
 import { api } from '../api.js';
 import { h, render } from '../dom.js';
 import { dayToIso, formatDateTime, formatDuration, humanize, vehicleLabel } from '../format.js';
+import { CALL_OUTCOMES } from '../vocabulary.js';
 
-const OUTCOMES = [
-  'resolved',
-  'appointment_booked',
-  'transferred',
-  'callback_requested',
-  'hung_up',
-  'failed',
-];
 const FILTERS = ['from', 'to', 'outcome', 'vin', 'q'];
 const PAGE_SIZE = 25;
 
@@ -32,7 +25,9 @@ function filterForm(filters) {
     'select',
     { id: 'outcome', name: 'outcome' },
     h('option', { value: '' }, 'Any outcome'),
-    OUTCOMES.map((o) => h('option', { value: o, selected: filters.outcome === o }, humanize(o))),
+    CALL_OUTCOMES.map((o) =>
+      h('option', { value: o, selected: filters.outcome === o }, humanize(o)),
+    ),
   );
   const form = h(
     'form',
