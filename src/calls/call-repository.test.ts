@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/helpers/databases.js';
 import { InvalidCursorError } from '../db/cursor.js';
 import {
+  changeCallState,
   createCall,
   finalizeCallByRoom,
   findRecentCallsByNumber,
@@ -9,6 +10,7 @@ import {
   getCallByRoom,
   listCalls,
   listTransitions,
+  patchCall,
   transitionCall,
   updateCall,
 } from './call-repository.js';
@@ -119,6 +121,34 @@ describeEachDialect('call repository', (database) => {
         at: '2026-11-21T10:03:05.000Z',
       },
     ]);
+  });
+
+  it('changes state and data without reading the call back (the worker tracker)', async () => {
+    const { db } = database();
+    const call = await createCall(db, { roomName: room(), channel: 'sip' });
+    expect(await patchCall(db, call.id, { customerName: 'Sam' }, '2026-11-21T10:00:02.000Z')).toBe(
+      undefined,
+    );
+    expect(
+      await changeCallState(db, call.id, 'greeting', {
+        reason: 'session started',
+        patch: { callbackNumber: '+15550100777' },
+        at: '2026-11-21T10:00:03.000Z',
+      }),
+    ).toEqual({ applied: true, from: 'initializing', to: 'greeting' });
+    expect(await changeCallState(db, call.id, 'initializing', { reason: 'x' })).toEqual({
+      applied: false,
+      from: 'greeting',
+      to: 'initializing',
+      reason: 'invalid_transition',
+    });
+    expect(await getCall(db, call.id)).toMatchObject({
+      state: 'greeting',
+      customerName: 'Sam',
+      callbackNumber: '+15550100777',
+      updatedAt: '2026-11-21T10:00:03.000Z',
+    });
+    expect((await listTransitions(db, call.id)).map((t) => t.reason)).toEqual(['session started']);
   });
 
   it('rejects invalid transitions without changing anything', async () => {

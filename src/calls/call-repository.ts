@@ -155,24 +155,41 @@ export async function updateCall(
   patch: CallPatch,
   now = new Date().toISOString(),
 ): Promise<Call | null> {
+  await patchCall(db, id, patch, now);
+  return getCall(db, id);
+}
+
+/**
+ * `updateCall` without reading the call back: for the worker's call tracker, which keeps its own
+ * copy and writes on the call's audio process.
+ */
+export async function patchCall(
+  db: Db,
+  id: string,
+  patch: CallPatch,
+  now = new Date().toISOString(),
+): Promise<void> {
   await db
     .updateTable('calls')
     .set({ ...patchToRow(patch), updated_at: now })
     .where('id', '=', id)
     .execute();
-  return getCall(db, id);
+}
+
+/** A transition the stored call did not take. */
+export interface TransitionRejected {
+  applied: false;
+  from: CallState | null;
+  to: CallState;
+  /** not_found: no such call; unchanged: already there; invalid_transition: the table forbids it;
+   * conflict: another writer changed the state meanwhile. */
+  reason: 'not_found' | 'unchanged' | 'invalid_transition' | 'conflict';
 }
 
 export type TransitionResult =
-  | { applied: true; from: CallState; to: CallState; call: Call }
-  | {
-      applied: false;
-      from: CallState | null;
-      to: CallState;
-      /** not_found: no such call; unchanged: already there; invalid_transition: the table forbids it;
-       * conflict: another writer changed the state meanwhile. */
-      reason: 'not_found' | 'unchanged' | 'invalid_transition' | 'conflict';
-    };
+  { applied: true; from: CallState; to: CallState; call: Call } | TransitionRejected;
+
+export type StateChange = { applied: true; from: CallState; to: CallState } | TransitionRejected;
 
 /**
  * Moves a call to `to` if the transition table allows it, storing the transition (from, to,
@@ -185,6 +202,22 @@ export async function transitionCall(
   to: CallState,
   options: { reason: string; patch?: CallPatch; at?: string },
 ): Promise<TransitionResult> {
+  return inTransaction(db, async (trx) => {
+    const result = await changeCallState(trx, callId, to, options);
+    return result.applied ? { ...result, call: (await getCall(trx, callId)) as Call } : result;
+  });
+}
+
+/**
+ * `transitionCall` without reading the call back: for the worker's call tracker, which keeps its
+ * own copy and writes on the call's audio process.
+ */
+export async function changeCallState(
+  db: Db,
+  callId: string,
+  to: CallState,
+  options: { reason: string; patch?: CallPatch; at?: string },
+): Promise<StateChange> {
   const at = options.at ?? new Date().toISOString();
   return inTransaction(db, async (trx) => {
     const current = await trx
@@ -211,7 +244,7 @@ export async function transitionCall(
       .insertInto('call_transitions')
       .values({ call_id: callId, from_state: from, to_state: to, reason: options.reason, at })
       .execute();
-    return { applied: true, from, to, call: (await getCall(trx, callId)) as Call };
+    return { applied: true, from, to };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { Call, CallOutcome, CallPatch, CallVehicle } from './call.js';
-import { transitionCall, updateCall } from './call-repository.js';
+import { changeCallState, patchCall } from './call-repository.js';
 import { type CallState, canTransition, isTerminal } from './call-states.js';
 import type { Db } from '../db/index.js';
 import type { WriteQueue } from './write-queue.js';
@@ -29,7 +29,7 @@ export interface CallTrackerOptions {
  * so tools and session events read and change it without waiting on the database. Every change is
  * checked against the state machine at once (an invalid transition is rejected and logged, never
  * applied) and then persisted in order through the write queue; a transition and its data patch
- * land in one transaction (`transitionCall`).
+ * land in one transaction (`changeCallState`). Writes never read the call back: this is the copy.
  */
 export class CallTracker {
   readonly id: string;
@@ -107,7 +107,7 @@ export class CallTracker {
     this.#apply(patch);
     const at = this.#clock().toISOString();
     this.#queue.enqueue('call_transition', async () => {
-      const result = await transitionCall(this.#db, this.id, to, { reason, patch, at });
+      const result = await changeCallState(this.#db, this.id, to, { reason, patch, at });
       if (!result.applied) {
         this.#logger.warn(
           { from: result.from, to, reason, rejected: result.reason },
@@ -123,7 +123,7 @@ export class CallTracker {
   update(patch: CallPatch): void {
     this.#apply(patch);
     const at = this.#clock().toISOString();
-    this.#queue.enqueue('call_update', () => updateCall(this.#db, this.id, patch, at));
+    this.#queue.enqueue('call_update', () => patchCall(this.#db, this.id, patch, at));
   }
 
   /** Merges resume state into `collected` and stores it. */

@@ -1,8 +1,7 @@
 import { AutoSubscribe, type JobContext, type JobProcess, voice, type VAD } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { sql } from 'kysely';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
-import { type DatabaseHandle, openDatabase } from '../db/index.js';
+import type { DatabaseHandle } from '../db/index.js';
 import { createAgentRecording } from '../egress/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 
@@ -15,6 +14,7 @@ import { createMetricsReporter, type MetricsReporter } from './metrics-reporter.
 import { attachPhoneLine } from './phone-line.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
 import { callerIdentity } from './telephony/caller-identity.js';
+import { openWorkerDatabase } from './worker-setup.js';
 
 /** What a job process opens once (in prewarm) and every call in it shares. */
 export interface ProcessState {
@@ -31,19 +31,12 @@ export interface ProcessState {
   transferTargets: Readonly<Record<string, string>>;
 }
 
-/** How long a SQLite write may block the event loop on a lock before the write queue retries. */
-const WORKER_SQLITE_BUSY_TIMEOUT_MS = 50;
-
 /** Loads the config, opens the database, creates the LiveKit clients and loads Silero VAD. */
 export async function prewarm(proc: JobProcess): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, { name: 'worker' });
   // The main process migrated the schema and indexed the FAQ (worker-setup.ts) before any job.
-  const database = openDatabase(config.database, { logger });
-  if (database.dialect === 'sqlite') {
-    // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
-    await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
-  }
+  const database = await openWorkerDatabase(config, { logger });
   const vad = await silero.VAD.load({ sampleRate: 16000 });
   const state: ProcessState = {
     config,

@@ -7,7 +7,7 @@ import { entry, prewarm } from './entry.js';
 import { startWorkerMetricsServer } from './metrics-server.js';
 import { workerServerOptions } from './server-options.js';
 import { CONNECTING_COMMANDS, missingWorkerSettings } from './worker-options.js';
-import { prepareWorkerDatabase } from './worker-setup.js';
+import { prepareWorkerDatabase, startWalCheckpoints } from './worker-setup.js';
 
 /** The voice worker: `npm run worker -- start|dev|connect --room <name>`. */
 export default defineAgent({ prewarm, entry });
@@ -28,6 +28,8 @@ if (process.argv[1] === agentFile) {
     }
     const logger = createLogger(config, { name: 'worker' });
     await prepareWorkerDatabase(config, logger);
+    // Job processes do not checkpoint the SQLite WAL (it would stall a turn); this process does.
+    startWalCheckpoints(config, logger);
     // The main process serves /metrics; job processes report to it (metrics-reporter.ts).
     await startWorkerMetricsServer({
       metrics: createMetrics(),

@@ -22,10 +22,14 @@ function parseArgs(text: string): unknown {
 
 /**
  * Aggregates the per-stage metrics of each turn (they arrive as separate events keyed by speech
- * id), feeds the latency histograms, and queues the `turn_metrics` row updates.
+ * id: end of utterance, each LLM generation, TTS), feeds the latency histograms, and stores the
+ * turn's `turn_metrics` row with one write when the turn is over (`flush`) instead of one per
+ * event: each write is a commit on the call's audio process.
  */
 class TurnMetricsRecorder {
   readonly #turns = new Map<string, TurnMetrics & { totalObserved: boolean }>();
+  /** Stage values not yet queued for writing, by speech id. */
+  readonly #unsaved = new Map<string, Partial<TurnMetrics>>();
   #lastSttMs: number | null = null;
 
   constructor(
@@ -102,9 +106,20 @@ class TurnMetricsRecorder {
       this.#observe('total', turn.totalMs);
       patch = { ...patch, totalMs: turn.totalMs };
     }
+    // Stage values are absolute (durations already summed), so the latest one wins.
+    const unsaved = this.#unsaved.get(speechId);
+    if (unsaved) Object.assign(unsaved, patch);
+    else this.#unsaved.set(speechId, { ...patch });
+  }
+
+  /** Queues one upsert per turn with what its metrics events carried since the last flush. */
+  flush(): void {
     const { db, call, queue } = this.data;
-    const row = { ...patch, speechId };
-    queue.enqueue('turn_metrics', () => upsertTurnMetrics(db, call.id, row));
+    for (const [speechId, patch] of this.#unsaved) {
+      const row = { ...patch, speechId };
+      queue.enqueue('turn_metrics', () => upsertTurnMetrics(db, call.id, row));
+    }
+    this.#unsaved.clear();
   }
 
   #observe(stage: Stage, ms: number): void {
@@ -170,6 +185,12 @@ export function recordSession(
   session.on(voice.AgentSessionEventTypes.MetricsCollected, ({ metrics }) => {
     turnMetrics.collect(metrics);
   });
+  // The agent listens again once its reply is over: the turn's metrics are all in.
+  session.on(voice.AgentSessionEventTypes.AgentStateChanged, ({ newState }) => {
+    if (newState === 'listening') turnMetrics.flush();
+  });
+  // Registered before runCall's close handler, which closes the write queue.
+  session.on(voice.AgentSessionEventTypes.Close, () => turnMetrics.flush());
 
   session.on(voice.AgentSessionEventTypes.Error, ({ error }) => {
     const source = (error as { type?: string }).type ?? 'unknown';
