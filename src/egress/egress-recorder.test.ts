@@ -14,7 +14,11 @@ import {
 } from 'livekit-server-sdk';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/helpers/databases.js';
-import { startFakeLiveKitApi, type FakeLiveKitApi } from '../../test/helpers/fake-livekit-api.js';
+import {
+  answerEgress,
+  startFakeLiveKitApi,
+  type FakeLiveKitApi,
+} from '../../test/helpers/fake-livekit-api.js';
 import { insertTestCall, insertTestRecording } from '../../test/helpers/recording-fixtures.js';
 import { EgressReconciler } from './egress-reconciler.js';
 import { EgressRecorder } from './egress-recorder.js';
@@ -72,11 +76,7 @@ describeEachDialect('egress recording', (database) => {
   let recorder: EgressRecorder;
   beforeAll(async () => {
     api = await startFakeLiveKitApi();
-    api.on('Egress', 'StartRoomCompositeEgress', (body) => ({
-      egressId: `EG_${String(body.roomName)}`,
-      roomName: body.roomName,
-      status: 'EGRESS_STARTING',
-    }));
+    answerEgress(api);
     recorder = new EgressRecorder({
       db: database().db,
       egress: new EgressClient(api.url, api.apiKey, api.apiSecret),
