@@ -71,11 +71,8 @@ export interface Call {
   updatedAt: string;
 }
 
-/** What creating a call needs; the rest starts empty. */
-export interface NewCall {
-  id?: string;
-  roomName: string;
-  channel: CallChannel;
+/** Who is calling and how the call reached us: known at the start, or filled in once it is. */
+export interface CallOrigin {
   jobId?: string | null;
   callerIdentity?: string | null;
   callerNumber?: string | null;
@@ -83,18 +80,18 @@ export interface NewCall {
   sipCallId?: string | null;
   sipTrunkId?: string | null;
   sipRuleId?: string | null;
+}
+
+/** What creating a call needs; the rest starts empty. */
+export interface NewCall extends CallOrigin {
+  id?: string;
+  roomName: string;
+  channel: CallChannel;
   startedAt?: string;
 }
 
 /** Fields that may change during a call (never the state: see `transitionCall`). */
-export interface CallPatch {
-  jobId?: string | null;
-  callerIdentity?: string | null;
-  callerNumber?: string | null;
-  dialedNumber?: string | null;
-  sipCallId?: string | null;
-  sipTrunkId?: string | null;
-  sipRuleId?: string | null;
+export interface CallPatch extends CallOrigin {
   outcome?: CallOutcome | null;
   endReason?: string | null;
   endedAt?: string | null;

@@ -67,13 +67,15 @@ describeEachDialect('appointments', (database) => {
         createCall(db, { roomName: `appt_${n}_${Date.now()}`, channel: 'simulator' }),
       ),
     );
-    const open = await findOpenSlots(db, {
-      kind: 'test_drive',
-      rules,
-      fromDate: { year: 2026, month: 11, day: 23 },
-      now,
-      preferredMinute: 10 * 60,
-    });
+    const testDriveSlots = () =>
+      findOpenSlots(db, {
+        kind: 'test_drive',
+        rules,
+        fromDate: { year: 2026, month: 11, day: 23 },
+        now,
+        preferredMinute: 10 * 60,
+      });
+    const open = await testDriveSlots();
     expect(open.map((s) => s.spoken)).toEqual([
       'Monday, November 23 at 10:00 AM',
       'Monday, November 23 at 9:30 AM',
@@ -107,13 +109,7 @@ describeEachDialect('appointments', (database) => {
         now,
       ),
     ).resolves.toMatchObject({ kind: 'service', status: 'booked' });
-    const after = await findOpenSlots(db, {
-      kind: 'test_drive',
-      rules,
-      fromDate: { year: 2026, month: 11, day: 23 },
-      now,
-      preferredMinute: 10 * 60,
-    });
+    const after = await testDriveSlots();
     expect(after.map((s) => s.startsAt)).not.toContain(startsAt);
   });
 

@@ -31,6 +31,17 @@ async function sourceFile(dir = tempDir()): Promise<string> {
   return file;
 }
 
+/** The spool as the first step of add() leaves it: a manifest without hash, the file at its source. */
+async function interruptedAddition(dir: string) {
+  const m = manifestFor(await sourceFile());
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, `${m.recordingId}.json`),
+    JSON.stringify({ ...m, sizeBytes: null, sha256: null }),
+  );
+  return m;
+}
+
 describe('upload spool', () => {
   it('moves the file in, hashes it and lists it with its manifest', async () => {
     const spool = new UploadSpool(path.join(tempDir(), 'spool'));
@@ -59,31 +70,18 @@ describe('upload spool', () => {
   it('finishes an addition interrupted before the move', async () => {
     const dir = path.join(tempDir(), 'spool');
     const spool = new UploadSpool(dir);
-    const source = await sourceFile();
-    const m = manifestFor(source);
-    // As the first step of add() leaves it: a manifest without hash, the file still at its source.
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, `${m.recordingId}.json`),
-      JSON.stringify({ ...m, sizeBytes: null, sha256: null }),
-    );
+    const m = await interruptedAddition(dir);
     const [entry] = await spool.list();
     expect(entry).toMatchObject({ missing: false, manifest: { sha256, sizeBytes: bytes.length } });
-    expect(existsSync(source)).toBe(false);
+    expect(existsSync(m.sourcePath)).toBe(false);
     expect((await readFile(spool.audioPath(m.recordingId))).equals(bytes)).toBe(true);
   });
 
   it('finishes an addition interrupted after the move, before the hash', async () => {
     const dir = path.join(tempDir(), 'spool');
     const spool = new UploadSpool(dir);
-    const source = await sourceFile();
-    const m = manifestFor(source);
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, `${m.recordingId}.json`),
-      JSON.stringify({ ...m, sizeBytes: null, sha256: null }),
-    );
-    await rename(source, `${spool.audioPath(m.recordingId)}.part`);
+    const m = await interruptedAddition(dir);
+    await rename(m.sourcePath, `${spool.audioPath(m.recordingId)}.part`);
     const [entry] = await spool.list();
     expect(entry).toMatchObject({ missing: false, manifest: { sha256 } });
     expect(existsSync(spool.audioPath(m.recordingId))).toBe(true);

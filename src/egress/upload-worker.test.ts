@@ -66,7 +66,26 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
       recordingMode: mode,
       now: clock.now,
     });
-    return { clock, spoolDir, metrics, makeWorker, uploader };
+    /** Spools a fresh recorder file for `call` (a new one by default) through `via`. */
+    const spoolCall = async (
+      options: {
+        call?: { id: string; startedAt: string };
+        size?: number;
+        durationMs?: number;
+        via?: AgentRecordingUploader;
+      } = {},
+    ) => {
+      const call = options.call ?? (await insertTestCall(database().db));
+      const audio = await recorderFile(options.size);
+      const spooled = await (options.via ?? uploader).spoolRecording({
+        callId: call.id,
+        sourcePath: audio.file,
+        startedAt: call.startedAt,
+        durationMs: options.durationMs ?? 1000,
+      });
+      return { call, audio, spooled };
+    };
+    return { clock, spoolDir, metrics, makeWorker, uploader, spoolCall };
   }
 
   it('uploads a spooled recording byte-identical with its metadata and empties the spool', async () => {
@@ -127,17 +146,9 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('keeps a recording through a storage outage and a worker restart, then uploads it exactly once', async () => {
     const { db } = database();
-    const { uploader, makeWorker, clock, metrics, spoolDir } = setup();
-    const call = await insertTestCall(db);
-    const audio = await recorderFile(300_000);
-
+    const { spoolCall, makeWorker, clock, metrics, spoolDir } = setup();
     await s3.stop();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 90_000,
-    });
+    const { audio, spooled } = await spoolCall({ size: 300_000, durationMs: 90_000 });
     const first = makeWorker('worker-before-restart');
     expect(await first.runOnce()).toMatchObject({ uploaded: [], pending: 1 });
     const afterFailure = await getRecording(db, spooled.recordingId);
@@ -180,36 +191,17 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
   });
 
   it('uploads each recording once when two workers share one spool', async () => {
-    const { db } = database();
-    const { uploader, makeWorker } = setup();
+    const { spoolCall, makeWorker } = setup();
     const keys: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const call = await insertTestCall(db);
-      const audio = await recorderFile(10_000);
-      const spooled = await uploader.spoolRecording({
-        callId: call.id,
-        sourcePath: audio.file,
-        startedAt: call.startedAt,
-        durationMs: 1000,
-      });
-      keys.push(spooled.storageKey);
-    }
+    for (let i = 0; i < 4; i++) keys.push((await spoolCall({ size: 10_000 })).spooled.storageKey);
     const [a, b] = await Promise.all([makeWorker('api').runOnce(), makeWorker('worker').runOnce()]);
     expect([...a.uploaded, ...b.uploaded]).toHaveLength(4);
     for (const key of keys) expect(s3.uploadsOf(bucket, key)).toBe(1);
   });
 
   it('does not upload again what reached storage just before a crash', async () => {
-    const { db } = database();
-    const { uploader, makeWorker } = setup();
-    const call = await insertTestCall(db);
-    const audio = await recorderFile();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { spoolCall, makeWorker } = setup();
+    const { call, audio, spooled } = await spoolCall();
     // The upload went through but the process died before it could mark the row.
     await new S3RecordingStore(s3.storeConfig(bucket)).put(
       spooled.storageKey,
@@ -226,15 +218,8 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('takes over an upload whose worker died holding the lease once the lease expires', async () => {
     const { db } = database();
-    const { uploader, makeWorker, clock } = setup();
-    const call = await insertTestCall(db);
-    const audio = await recorderFile();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { spoolCall, makeWorker, clock } = setup();
+    const { spooled } = await spoolCall();
     expect(
       await claimUpload(db, spooled.recordingId, 'dead-worker', clock.now(), 60_000),
     ).not.toBeNull();
@@ -246,23 +231,16 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('writes the row from the manifest when the database was down at spool time', async () => {
     const { db } = database();
-    const { spoolDir, makeWorker, clock } = setup();
-    const call = await insertTestCall(db);
-    const audio = await recorderFile();
+    const { spoolDir, makeWorker, clock, spoolCall } = setup();
     const broken = await createTestDatabase('sqlite');
     await broken.destroy();
-    const uploader = new AgentRecordingUploader({
+    const via = new AgentRecordingUploader({
       db: broken.db,
       spoolDir,
       recordingMode: 'agent',
       now: clock.now,
     });
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { call, audio, spooled } = await spoolCall({ via });
     expect(await getRecording(db, spooled.recordingId)).toBeNull();
     expect(await makeWorker('w').runOnce()).toMatchObject({ uploaded: [spooled.recordingId] });
     expect(await getRecording(db, spooled.recordingId)).toMatchObject({
@@ -274,7 +252,7 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('in egress mode holds the backup while egress runs, drops it when egress succeeds', async () => {
     const { db } = database();
-    const { uploader, makeWorker, clock, spoolDir } = setup('egress');
+    const { spoolCall, makeWorker, clock, spoolDir } = setup('egress');
     const call = await insertTestCall(db);
     const egress = await insertTestRecording(
       db,
@@ -282,13 +260,7 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
       { egressId: `EG_${randomUUID()}`, storageKey: `recordings/2026/11/21/${call.id}.ogg` },
       clock.now(),
     );
-    const audio = await recorderFile();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { spooled } = await spoolCall({ call });
     expect(spooled.storageKey).toBe(`recordings/2026/11/21/${call.id}.agent.ogg`);
     const worker = makeWorker('w');
     expect(await worker.runOnce()).toMatchObject({ uploaded: [], pending: 1 });
@@ -308,7 +280,7 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('in egress mode uploads the backup when the egress recording failed', async () => {
     const { db } = database();
-    const { uploader, makeWorker, clock } = setup('egress');
+    const { spoolCall, makeWorker, clock } = setup('egress');
     const call = await insertTestCall(db);
     await insertTestRecording(
       db,
@@ -316,32 +288,19 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
       { status: 'failed', storageKey: `recordings/2026/11/21/${call.id}.ogg` },
       clock.now(),
     );
-    const audio = await recorderFile();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { spooled } = await spoolCall({ call });
     expect(await makeWorker('w').runOnce()).toMatchObject({ uploaded: [spooled.recordingId] });
   });
 
   it('gives up on storage that accepts connections but never answers, and retries later', async () => {
     const { db } = database();
-    const { uploader, spoolDir, clock } = setup();
+    const { spoolCall, spoolDir, clock } = setup();
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      const call = await insertTestCall(db);
-      const audio = await recorderFile();
-      const spooled = await uploader.spoolRecording({
-        callId: call.id,
-        sourcePath: audio.file,
-        startedAt: call.startedAt,
-        durationMs: 1000,
-      });
+      const { spooled } = await spoolCall();
       const worker = new UploadWorker({
         db,
         store: new S3RecordingStore({
@@ -366,15 +325,8 @@ describeEachDialect('agent recording uploads', (database, dialect) => {
 
   it('marks a damaged spool file failed and keeps it for inspection', async () => {
     const { db } = database();
-    const { uploader, makeWorker, spoolDir } = setup();
-    const call = await insertTestCall(db);
-    const audio = await recorderFile();
-    const spooled = await uploader.spoolRecording({
-      callId: call.id,
-      sourcePath: audio.file,
-      startedAt: call.startedAt,
-      durationMs: 1000,
-    });
+    const { spoolCall, makeWorker, spoolDir } = setup();
+    const { spooled } = await spoolCall();
     await writeFile(path.join(spoolDir, `${spooled.recordingId}.ogg`), 'garbage');
     expect(await makeWorker('w').runOnce()).toMatchObject({ failed: [spooled.recordingId] });
     expect(await getRecording(db, spooled.recordingId)).toMatchObject({

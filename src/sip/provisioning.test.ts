@@ -35,6 +35,19 @@ const parse = (text = FILE, vars: Record<string, string> = env) =>
 
 const MUTATIONS = /^(Create|Update|Delete)/;
 
+/** The dispatch rule FILE describes, as the API receives it, with the given departure timeout. */
+const dispatchRuleBody = (departureTimeout: number) => ({
+  rule: { dispatchRuleIndividual: { roomPrefix: 'call' } },
+  trunkIds: ['ST_fake1'],
+  name: 'main-line dispatch',
+  metadata: '{"managedBy":"dealership-voice-line","role":"dispatch"}',
+  roomConfig: {
+    emptyTimeout: 30,
+    departureTimeout,
+    agents: [{ agentName: 'callcenter-agent', metadata: '{"channel":"sip","line":"main"}' }],
+  },
+});
+
 describe('SIP provisioning against the LiveKit API', () => {
   let api: FakeLiveKitApi;
   let store: FakeSipStore;
@@ -75,17 +88,7 @@ describe('SIP provisioning against the LiveKit API', () => {
       },
     });
     const [rule] = api.callsTo('SIP', 'CreateSIPDispatchRule');
-    expect(rule?.body).toEqual({
-      rule: { dispatchRuleIndividual: { roomPrefix: 'call' } },
-      trunkIds: ['ST_fake1'],
-      name: 'main-line dispatch',
-      metadata: '{"managedBy":"dealership-voice-line","role":"dispatch"}',
-      roomConfig: {
-        emptyTimeout: 30,
-        departureTimeout: 20,
-        agents: [{ agentName: 'callcenter-agent', metadata: '{"channel":"sip","line":"main"}' }],
-      },
-    });
+    expect(rule?.body).toEqual(dispatchRuleBody(20));
     const [outbound] = api.callsTo('SIP', 'CreateSIPOutboundTrunk');
     expect(outbound?.body).toEqual({
       trunk: {
@@ -156,17 +159,7 @@ describe('SIP provisioning against the LiveKit API', () => {
     const [update] = api.callsTo('SIP', 'UpdateSIPDispatchRule');
     expect(update?.body).toEqual({
       sipDispatchRuleId: 'SDR_fake2',
-      replace: {
-        rule: { dispatchRuleIndividual: { roomPrefix: 'call' } },
-        trunkIds: ['ST_fake1'],
-        name: 'main-line dispatch',
-        metadata: '{"managedBy":"dealership-voice-line","role":"dispatch"}',
-        roomConfig: {
-          emptyTimeout: 30,
-          departureTimeout: 45,
-          agents: [{ agentName: 'callcenter-agent', metadata: '{"channel":"sip","line":"main"}' }],
-        },
-      },
+      replace: dispatchRuleBody(45),
     });
   });
 

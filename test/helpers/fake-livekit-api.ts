@@ -128,3 +128,16 @@ export async function startFakeLiveKitApi(
       }),
   };
 }
+
+/**
+ * Makes the fake LiveKit API answer room-composite egress like the server: a start for room `R`
+ * gets egress `EG_R` (starting), a stop answers ending.
+ */
+export function answerEgress(api: FakeLiveKitApi): void {
+  api.on('Egress', 'StartRoomCompositeEgress', (body) => ({
+    egressId: `EG_${String(body.roomName)}`,
+    roomName: body.roomName,
+    status: 'EGRESS_STARTING',
+  }));
+  api.on('Egress', 'StopEgress', (body) => ({ egressId: body.egressId, status: 'EGRESS_ENDING' }));
+}

@@ -16,7 +16,11 @@ import {
 import { tempDir, testConfig } from '../helpers/app.js';
 import { bearerHeaders } from '../helpers/auth.js';
 import { createTestDatabase } from '../helpers/databases.js';
-import { startFakeLiveKitApi, type FakeLiveKitApi } from '../helpers/fake-livekit-api.js';
+import {
+  answerEgress,
+  startFakeLiveKitApi,
+  type FakeLiveKitApi,
+} from '../helpers/fake-livekit-api.js';
 import { signWebhook, type WebhookEventInit } from '../helpers/livekit-webhooks.js';
 import { insertTestCall } from '../helpers/recording-fixtures.js';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.js';
@@ -60,15 +64,7 @@ describe('egress recording through LiveKit webhooks', () => {
 
   beforeAll(async () => {
     api = await startFakeLiveKitApi();
-    api.on('Egress', 'StartRoomCompositeEgress', (body) => ({
-      egressId: `EG_${String(body.roomName)}`,
-      roomName: body.roomName,
-      status: 'EGRESS_STARTING',
-    }));
-    api.on('Egress', 'StopEgress', (body) => ({
-      egressId: body.egressId,
-      status: 'EGRESS_ENDING',
-    }));
+    answerEgress(api);
     s3 = await startS3Server();
     spoolDir = path.join(tempDir(), 'spool');
     app = await buildApp({

@@ -54,6 +54,18 @@ suite(
     }, 120_000);
     afterAll(() => rgw?.stop(), 60_000);
 
+    /** A plain S3 client on the same cluster, for what the store does not expose. */
+    const minioClient = () =>
+      new Client({
+        endPoint: new URL(config.endpoint).hostname,
+        port: Number(new URL(config.endpoint).port),
+        useSSL: false,
+        accessKey: config.accessKey,
+        secretKey: config.secretKey,
+        region: config.region,
+        pathStyle: true,
+      });
+
     storeContract('ceph', () => new S3RecordingStore(config));
 
     it('refuses a wrong secret with 403 for reads, writes and the readiness check', async () => {
@@ -81,15 +93,7 @@ suite(
       expect((await fetch(tampered)).status).toBe(403);
 
       // Signed an hour ago for 60 seconds (rather than waiting for a URL to expire).
-      const client = new Client({
-        endPoint: new URL(config.endpoint).hostname,
-        port: Number(new URL(config.endpoint).port),
-        useSSL: false,
-        accessKey: config.accessKey,
-        secretKey: config.secretKey,
-        region: config.region,
-        pathStyle: true,
-      });
+      const client = minioClient();
       const expired = await client.presignedGetObject(
         config.bucket,
         'recordings/presigned.ogg',
@@ -110,15 +114,7 @@ suite(
         sizeBytes: big.length,
         metadata: { callId: 'big', durationMs: 1_200_000 },
       });
-      const client = new Client({
-        endPoint: new URL(config.endpoint).hostname,
-        port: Number(new URL(config.endpoint).port),
-        useSSL: false,
-        accessKey: config.accessKey,
-        secretKey: config.secretKey,
-        region: config.region,
-        pathStyle: true,
-      });
+      const client = minioClient();
       // A multipart ETag is md5-of-part-md5s followed by the part count.
       expect((await client.statObject(config.bucket, 'recordings/big.ogg')).etag).toMatch(/-3$/);
       const back = await buffer(await store.read('recordings/big.ogg'));

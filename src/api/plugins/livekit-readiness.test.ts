@@ -54,17 +54,12 @@ describe('readiness of the LiveKit API', () => {
   it('is skipped, and the service ready, when LiveKit is not configured', async () => {
     const app = await buildTestApp();
     const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    // The rest of a ready answer is health.test.ts's concern.
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({
-      status: 'ok',
-      down: [],
-      checks: {
-        livekit: {
-          status: 'skipped',
-          latencyMs: 0,
-          reason: expect.stringContaining('LIVEKIT_URL'),
-        },
-      },
+    expect(response.json().checks.livekit).toMatchObject({
+      status: 'skipped',
+      latencyMs: 0,
+      reason: expect.stringContaining('LIVEKIT_URL'),
     });
   });
 });
