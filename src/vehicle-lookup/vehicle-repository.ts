@@ -15,6 +15,7 @@ import {
   type Vehicle,
   type VehicleStatus,
   makeKey,
+  VEHICLE_FIELDS,
 } from './vehicle.js';
 
 export type { VehicleFilters } from './vehicle-filters.js';
@@ -265,19 +266,6 @@ export interface UpsertResult {
   unchanged: number;
 }
 
-const UPDATABLE_COLUMNS = [
-  'year',
-  'make',
-  'model',
-  'trim',
-  'body',
-  'color',
-  'mileage',
-  'price',
-  'status',
-  'location',
-] as const;
-
 /**
  * Inserts new VINs and updates stored ones in one transaction (the caller's, or a new one), in
  * chunks of {@link UPSERT_CHUNK_ROWS}. A VIN given twice keeps its last values. Rows whose values
@@ -322,7 +310,7 @@ export async function upsertVehicles(
             }))
             .where((eb) =>
               eb.or(
-                UPDATABLE_COLUMNS.map((column) =>
+                VEHICLE_FIELDS.map((column) =>
                   eb(`vehicles.${column}`, 'is distinct from', eb.ref(`excluded.${column}`)),
                 ),
               ),
