@@ -22,8 +22,14 @@ import {
 import { type ReadableStream, TransformStream } from 'node:stream/web';
 import { FIXTURE_SAMPLE_RATE, type CallerLoop } from './capacity-fixture.js';
 
-/** WebRTC delivers 10 ms frames; the caller's audio is pushed in those too. */
+/** WebRTC delivers 10 ms frames. */
 const FRAME_MS = 10;
+/**
+ * The caller's audio goes into the native source in 100 ms pieces: the source plays out in real
+ * time whatever the piece size, and fewer pushes keep the bench's own cost (an FFI request per
+ * push, which a real call does not make) small.
+ */
+const PUSH_MS = 100;
 
 /**
  * The caller's audio as a room would deliver it: 16 kHz PCM pushed in real time into an rtc-node
@@ -80,24 +86,22 @@ export class CallerAudioInput extends voice.AudioInput {
     this.multiStream.addInputStream(
       (stream as unknown as ReadableStream<AudioFrame>).pipeThrough(this.#clockTap()),
     );
-    const samplesPerFrame = (FIXTURE_SAMPLE_RATE * FRAME_MS) / 1000;
-    const frames = Math.floor(this.#loop.pcm.length / samplesPerFrame);
+    const pcm = this.#loop.pcm;
+    const samplesPerPush = (FIXTURE_SAMPLE_RATE * PUSH_MS) / 1000;
     const startedAt = performance.now();
     let sent = 0;
     const pump = async () => {
       while (!this.#closed) {
-        const due = startedAt + sent * FRAME_MS;
+        const due = startedAt + (sent * 1000) / FIXTURE_SAMPLE_RATE;
         const wait = due - performance.now();
         if (wait > 0) {
           await new Promise((resolve) => setTimeout(resolve, wait));
           continue;
         }
-        const offset = (sent % frames) * samplesPerFrame;
-        const data = this.#loop.pcm.slice(offset, offset + samplesPerFrame);
-        await this.#source.captureFrame(
-          new AudioFrame(data, FIXTURE_SAMPLE_RATE, 1, samplesPerFrame),
-        );
-        sent++;
+        const offset = sent % pcm.length;
+        const data = pcm.slice(offset, Math.min(offset + samplesPerPush, pcm.length));
+        await this.#source.captureFrame(new AudioFrame(data, FIXTURE_SAMPLE_RATE, 1, data.length));
+        sent += data.length;
       }
     };
     void pump().catch(() => undefined);

@@ -32,9 +32,19 @@ export interface ProcOptions {
   execArgv: string[];
 }
 
+/** Sends unless the IPC channel is closing (a process shutting down): then the message is moot. */
+function send(proc: ChildProcess, message: unknown): void {
+  if (!proc.connected) return;
+  // With a callback, a failure (ERR_IPC_CHANNEL_CLOSED while the child shuts down) is passed
+  // to it instead of being thrown as an 'error' event.
+  proc.send(message as object, () => {});
+}
+
 function startPings(proc: ChildProcess): NodeJS.Timeout {
+  // Without a listener a failed send is an unhandled 'error' event that ends the benchmark.
+  proc.on('error', () => {});
   const timer = setInterval(() => {
-    if (proc.connected) proc.send({ case: 'pingRequest', value: { timestamp: Date.now() } });
+    send(proc, { case: 'pingRequest', value: { timestamp: Date.now() } });
   }, PING_INTERVAL_MS);
   timer.unref();
   return timer;
@@ -68,7 +78,7 @@ async function waitFor<T>(
 async function stop(proc: ChildProcess, timeoutMs = SHUTDOWN_TIMEOUT_MS): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = once(proc, 'exit');
-  if (proc.connected) proc.send({ case: 'shutdownRequest', value: { reason: 'benchmark done' } });
+  send(proc, { case: 'shutdownRequest', value: { reason: 'benchmark done' } });
   const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
@@ -101,7 +111,7 @@ export class InferenceProcess {
       stdio: ['ignore', options.logFd, options.logFd, 'ipc'],
     });
     const self = new InferenceProcess(proc);
-    proc.send({ case: 'initializeRequest', value: { loggerOptions: LOGGER_OPTIONS } });
+    send(proc, { case: 'initializeRequest', value: { loggerOptions: LOGGER_OPTIONS } });
     await waitFor(proc, (m) => (m.case === 'initializeResponse' ? true : undefined), 'inference');
     return self;
   }
@@ -112,7 +122,7 @@ export class InferenceProcess {
     const answer = new Promise<{ data?: unknown; error?: unknown }>((resolve) =>
       this.#pending.set(requestId, resolve),
     );
-    this.proc.send({ case: 'inferenceRequest', value: { requestId, method, data } });
+    send(this.proc, { case: 'inferenceRequest', value: { requestId, method, data } });
     const result = await answer;
     this.#roundTrips.push(performance.now() - started);
     return result;
@@ -132,6 +142,10 @@ export class InferenceProcess {
 export class CallProcess {
   readonly proc: ChildProcess;
   readonly #pings: NodeJS.Timeout;
+  /** From fork to the end of prewarm (what `initializeProcessTimeout` bounds), ms. */
+  prewarmMs = 0;
+  /** From fork to the call's greeting played and the caller talking, ms. */
+  readyMs = 0;
   /** Memory the process reported at each stage of its start. */
   readonly stages: { stage: string; memory: NodeJS.MemoryUsage }[] = [];
 
@@ -146,14 +160,12 @@ export class CallProcess {
       const answer: Promise<{ data?: unknown; error?: unknown }> = inference
         ? inference.doInference(req.method, req.data)
         : Promise.resolve({ error: { message: 'no inference process' } });
-      void answer.then((result) => {
-        if (proc.connected) {
-          proc.send({
-            case: 'inferenceResponse',
-            value: { data: result.data, error: result.error, requestId: req.requestId },
-          });
-        }
-      });
+      void answer.then((result) =>
+        send(proc, {
+          case: 'inferenceResponse',
+          value: { data: result.data, error: result.error, requestId: req.requestId },
+        }),
+      );
     });
   }
 
@@ -175,12 +187,14 @@ export class CallProcess {
       stdio: ['ignore', options.logFd, options.logFd, 'ipc'],
     });
     const self = new CallProcess(proc, inference);
-    proc.send({
+    const forkedAt = performance.now();
+    send(proc, {
       case: 'initializeRequest',
       value: { loggerOptions: LOGGER_OPTIONS, sessionEndTimeout: 10_000 },
     });
     await waitFor(proc, (m) => (m.case === 'initializeResponse' ? true : undefined), 'prewarm');
-    proc.send({
+    self.prewarmMs = performance.now() - forkedAt;
+    send(proc, {
       case: 'startJobRequest',
       value: {
         runningJob: {
@@ -195,11 +209,12 @@ export class CallProcess {
       },
     });
     await waitFor(proc, (m) => (m.case === 'benchReady' ? true : undefined), 'session start');
+    self.readyMs = performance.now() - forkedAt;
     return self;
   }
 
   #command(command: BenchCommand): void {
-    if (this.proc.connected) this.proc.send(command);
+    send(this.proc, command);
   }
 
   /** The call's figures since the last collect (and resets them). */

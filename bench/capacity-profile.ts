@@ -4,9 +4,11 @@
  * process's start, by mapping, V8 heap), plus a heap snapshot to open in Chrome DevTools.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PROJECT_ROOT } from '../src/config/paths.js';
 import type { CallOptions } from './capacity-call.js';
 import { CallProcess, type InferenceProcess, type ProcOptions } from './capacity-procs.js';
 import {
@@ -80,6 +82,37 @@ function summarizeProfile(profile: CpuProfile, fromUs: number, toUs: number) {
   return { totalUs: total, categories: top(categories, 20), functions: top(functions, 15) };
 }
 
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Self size (MB) of a V8 heap snapshot's nodes by kind (code, strings, ...) and the top constructors. */
+function summarizeHeap(path: string) {
+  const heap = JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot;
+  const fields = heap.snapshot.meta.node_fields;
+  const types = heap.snapshot.meta.node_types[0];
+  const stride = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const sizeAt = fields.indexOf('self_size');
+  const byType = new Map<string, number>();
+  const byName = new Map<string, number>();
+  for (let i = 0; i < heap.nodes.length; i += stride) {
+    const type = types[heap.nodes[i + typeAt]!] ?? '?';
+    const size = heap.nodes[i + sizeAt]! / 1024 / 1024;
+    byType.set(type, (byType.get(type) ?? 0) + size);
+    if (type === 'object' || type === 'closure') {
+      const name = `${heap.strings[heap.nodes[i + nameAt]!] ?? '?'} (${type})`;
+      byName.set(name, (byName.get(name) ?? 0) + size);
+    }
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+  return { byType: top(byType, 8), byName: top(byName, 8) };
+}
+
 /** Resident memory grouped into what it is: node, each native library, malloc heap, V8/anonymous. */
 function mappingGroups(pid: number): [string, number][] {
   const groups = new Map<string, number>();
@@ -98,12 +131,39 @@ function mappingGroups(pid: number): [string, number][] {
   return [...groups.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-async function bareNodeRssMb(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], { stdio: 'ignore' });
-  await sleep(800);
-  const rss = memoryOf(child.pid!).rssMb;
-  child.kill();
-  return rss;
+/** What the worker's job processes import, each measured alone in a fresh node. */
+const PACKAGES = [
+  '@livekit/agents',
+  '@livekit/rtc-node',
+  'onnxruntime-node',
+  '@livekit/local-inference',
+  '@livekit/agents-plugin-openai',
+  'livekit-server-sdk',
+  'kysely',
+  'better-sqlite3',
+  'pg',
+  'pino',
+  'zod',
+];
+
+/** RSS and V8 heap (MB) of a fresh node process that has imported `pkg` (nothing: bare node). */
+async function importCost(pkg: string | null): Promise<{ rss: number; heap: number }> {
+  const script =
+    `${pkg ? `await import(${JSON.stringify(pkg)});` : ''}` +
+    'globalThis.gc(); await new Promise((r) => setTimeout(r, 300)); const u = process.memoryUsage();' +
+    'process.stdout.write(JSON.stringify({ rss: u.rss / 1048576, heap: u.heapUsed / 1048576 }));';
+  const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await once(child, 'exit');
+  try {
+    return JSON.parse(text) as { rss: number; heap: number };
+  } catch {
+    return { rss: Number.NaN, heap: Number.NaN };
+  }
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -123,7 +183,7 @@ export async function runProfile(options: {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const out = (text: string) => process.stdout.write(text);
-  const baseline = await bareNodeRssMb();
+  const baseline = await importCost(null);
 
   const execArgv = [...options.jobExecArgv, '--cpu-prof', `--cpu-prof-dir=${outDir}`];
   const call = await CallProcess.start(
@@ -174,8 +234,13 @@ export async function runProfile(options: {
   const mappings = mappingGroups(call.pid);
   const tree = sumMemory(descendants(call.pid).map(memoryOf));
   const shared = options.inference ? memoryOf(options.inference.proc.pid!) : null;
+  out('\nStart of the job process (s)\n');
+  out(
+    line('fork to prewarmed (bounded by initializeProcessTimeout)', fmt(call.prewarmMs / 1000, 1)),
+  );
+  out(line('fork to the caller talking (greeting played)', fmt(call.readyMs / 1000, 1)));
   out('\nMemory of one call (MB)\n');
-  out(line('bare node process (node -e, nothing loaded)', fmt(baseline, 0)));
+  out(line('bare node process (nothing imported)', fmt(baseline.rss, 0)));
   for (const s of call.stages) {
     out(line(`job process RSS, ${s.stage}`, fmt(mb(s.memory.rss), 0)));
   }
@@ -204,8 +269,24 @@ export async function runProfile(options: {
     );
   }
 
+  out('\nImport cost, each package alone in a fresh node (MB over bare node; they overlap)\n');
+  for (const pkg of PACKAGES) {
+    const cost = await importCost(pkg);
+    out(
+      line(
+        pkg,
+        `RSS +${fmt(cost.rss - baseline.rss, 0, 4)}  V8 heap +${fmt(cost.heap - baseline.heap, 0, 4)}`,
+      ),
+    );
+  }
+
   const snapshot = await call.heapSnapshot(join(outDir, 'call.heapsnapshot'));
   await call.stop();
+  const heap = summarizeHeap(snapshot);
+  out('\nV8 heap snapshot of the call by kind (MB, self size)\n');
+  for (const [type, size] of heap.byType) out(line(type, fmt(size, 1)));
+  out('  largest constructors\n');
+  for (const [name, size] of heap.byName) out(line(`  ${name.slice(0, 50)}`, fmt(size, 1)));
   const profileFile = readdirSync(outDir).find((f) => f.endsWith('.cpuprofile'));
   out(
     `\nheap snapshot: ${snapshot} (${(statSync(snapshot).size / 1e6).toFixed(0)} MB; Chrome DevTools > Memory)\n`,

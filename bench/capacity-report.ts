@@ -42,6 +42,9 @@ export interface StepResult {
   callMemory: Memory;
   /** The worker main process (here: this benchmark) and the inference process. */
   sharedMemory: Memory;
+  /** Slowest prewarm (fork to initialized: what initializeProcessTimeout bounds) of the calls
+   * started for this step, s. */
+  prewarmMaxS: number;
   behind: boolean;
 }
 
@@ -51,6 +54,8 @@ function processTree(pid: number): number[] {
 
 export async function measureStep(options: {
   calls: CallProcess[];
+  /** The calls started for this step. */
+  started: CallProcess[];
   sessionsPerProcess: number;
   inference: InferenceProcess | null;
   ms: number;
@@ -102,6 +107,7 @@ export async function measureStep(options: {
     agentReplies: stats.reduce((a, s) => a + s.agentReplies, 0),
     callMemory: { rssMb: callMemory.rssMb / n, pssMb: callMemory.pssMb / n },
     sharedMemory: sumMemory(sharedPids().map(memoryOf)),
+    prewarmMaxS: Math.max(...options.started.map((c) => c.prewarmMs)) / 1000,
     behind: lagP95 > options.maxLagMs,
   };
 }
@@ -109,7 +115,7 @@ export async function measureStep(options: {
 export function printHeader(): void {
   process.stdout.write(
     '\n calls  mach.CPU%  CPU/call%  shared%   lag p50    p95    max  EOU p50  EOT p95  loop p99' +
-      '  RSS/call  PSS/call  shared MB  turns\n',
+      '  RSS/call  PSS/call  shared MB  turns  prewarm s\n',
   );
 }
 
@@ -119,6 +125,7 @@ export function printRow(r: StepResult): void {
       `  ${fmt(r.lagP50, 0, 8)} ${fmt(r.lagP95, 0, 6)} ${fmt(r.lagMax, 0, 6)}  ${fmt(r.eouP50, 0, 7)}` +
       `  ${fmt(r.eotRoundTripP95, 0, 7)}  ${fmt(r.eventLoopP99, 0, 8)}  ${fmt(r.callMemory.rssMb, 0, 8)}` +
       `  ${fmt(r.callMemory.pssMb, 0, 8)}  ${fmt(r.sharedMemory.rssMb, 0, 9)}  ${fmt(r.userTurns, 0, 5)}` +
+      `  ${fmt(r.prewarmMaxS, 1, 9)}` +
       `${r.behind ? '  BEHIND real time' : ''}\n`,
   );
 }
@@ -137,7 +144,8 @@ export function printSummary(
     'committed (ms); EOT: turn-detector round trip through the inference process (ms); loop p99:',
     "worst job process's event-loop delay (ms); RSS/PSS per call: its job process + ffmpeg (MB);",
     'shared: the worker main (here the benchmark, under tsx) + the inference process (MB);',
-    'turns: caller turns committed in the step.',
+    'turns: caller turns committed in the step; prewarm: slowest start of a job process in the step',
+    '(fork to prewarmed, s; the worker kills a process after initializeProcessTimeout, 10 s).',
     '',
   ];
   if (!knee) {

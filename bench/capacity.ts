@@ -220,15 +220,17 @@ try {
           CallProcess.start(agentModule, call, `job${i}`, procOptions(jobExecArgv), inference),
         );
       }
-      const started = await Promise.allSettled(starting);
-      for (const s of started) if (s.status === 'fulfilled') calls.push(s.value);
-      children.push(...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
-      const failed = started.find((s) => s.status === 'rejected');
+      const settled = await Promise.allSettled(starting);
+      const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      calls.push(...started);
+      children.push(...started);
+      const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
       // Let the new calls' startup (prewarm, greeting) settle before measuring.
       await sleep(3000);
       const result = await measureStep({
         calls,
+        started,
         sessionsPerProcess: call.sessions,
         inference,
         ms: stepMs,
