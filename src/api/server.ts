@@ -21,7 +21,7 @@ const CLOSE_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config, { name: 'api' });
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { logger });
   await migrateToLatest(database.db, database.dialect);
   if (config.seedInventory) await seedInventoryIfEmpty(database.db, logger);
   await ensureFirstAdmin(database.db, config, logger);

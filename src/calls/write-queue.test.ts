@@ -124,6 +124,53 @@ describe('write queue', () => {
     ).toBe(true);
   });
 
+  it('flushWithin says whether the queue drained in time and never drops what is still waiting', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { logger } = captureLogs();
+    const queue = new WriteQueue({ logger, minRetryDelayMs: 10, maxRetryDelayMs: 10 });
+    let down = true;
+    const landed: string[] = [];
+    queue.enqueue('a', async () => {
+      if (down) throw busy();
+      landed.push('a');
+    });
+    const waiting = queue.flushWithin(500);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await waiting).toBe(false);
+    expect(queue.pending).toBe(1);
+
+    down = false;
+    const drained = queue.flushWithin(500);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await drained).toBe(true);
+    expect(landed).toEqual(['a']);
+    expect(queue.lost).toBe(0);
+  });
+
+  it('close() returns within its bound even when a write never settles', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { logger, lines } = captureLogs();
+    const queue = new WriteQueue({ logger });
+    // A query on a connection to a server that went silent: no answer, no error.
+    queue.enqueue('stuck', () => new Promise(() => undefined));
+    queue.enqueue('behind', async () => undefined);
+    let closed = false;
+    const closing = queue.close(1_000).then(() => {
+      closed = true;
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    await closing;
+    expect(closed).toBe(true);
+    expect(queue.pending).toBe(0);
+    expect(queue.lost).toBe(2);
+    expect(lines().find((l) => l.msg?.toString().startsWith('database writes lost'))).toMatchObject(
+      {
+        left: 2,
+        timeoutMs: 1_000,
+      },
+    );
+  });
+
   it('classifies transient errors', () => {
     expect(isRetryableDbError(busy())).toBe(true);
     expect(isRetryableDbError({ code: '40P01' })).toBe(true);

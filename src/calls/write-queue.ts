@@ -107,27 +107,38 @@ export class WriteQueue {
   }
 
   /**
-   * Stops accepting writes and drains the rest. After `timeoutMs` retries stop and what is left is
-   * counted as lost (and logged): the caller's shutdown must not hang on a dead database.
+   * Waits at most `timeoutMs` for the queue to drain; true when it did. Nothing is dropped when
+   * the time runs out: the writes go on in the background. For callers that must not hang on a
+   * dead database (a transfer waiting for its target to be stored, shutdown).
+   */
+  async flushWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.flush().then(() => true as const), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops accepting writes and drains the rest. After `timeoutMs` retries stop, a write still in
+   * flight is abandoned, and what is left is counted as lost (and logged): the caller's shutdown
+   * must not hang on a dead database.
    */
   async close(timeoutMs = 10_000): Promise<void> {
     this.#closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const result = await Promise.race([this.flush().then(() => 'drained' as const), deadline]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      const left = this.#jobs.length;
-      // Aborting makes the write in flight and every write behind it give up at once.
-      this.#stop.abort();
-      await this.flush();
-      this.#options.logger.error(
-        { left, timeoutMs },
-        'database writes lost: the database stayed unavailable during shutdown',
-      );
-    }
+    if (await this.flushWithin(timeoutMs)) return;
+    const left = this.#jobs.length;
+    // Aborting makes the write in flight and every write behind it give up at once.
+    this.#stop.abort();
+    await this.flush();
+    this.#options.logger.error(
+      { left, timeoutMs },
+      'database writes lost: the database stayed unavailable during shutdown',
+    );
   }
 
   async #drain(): Promise<void> {
@@ -143,7 +154,7 @@ export class WriteQueue {
       await pRetry(
         async () => {
           if (this.#stop.signal.aborted) throw new AbortError('write queue stopped');
-          return job.write();
+          return untilAborted(job.write(), this.#stop.signal);
         },
         {
           retries: maxAttempts - 1,
@@ -173,6 +184,18 @@ export class WriteQueue {
       );
     }
   }
+}
+
+/**
+ * The write's result, or an AbortError as soon as the queue stops: a query that never returns (a
+ * connection to a server that went silent) must not hold up `close()`.
+ */
+function untilAborted<T>(write: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError('write queue stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    write.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Code and message only: PostgreSQL's `detail` can quote row values. */

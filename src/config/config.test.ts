@@ -19,6 +19,8 @@ describe('parseConfig', () => {
       kind: 'postgres',
       url: 'postgres://u@db:5432/app',
       poolSize: 10,
+      connectTimeoutMs: 5_000,
+      queryTimeoutMs: 30_000,
     });
     expect(parseConfig({ DATABASE_URL: 'sqlite:./x/y.db' }).database).toEqual({
       kind: 'sqlite',

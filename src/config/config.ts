@@ -5,7 +5,14 @@ import { envSchema, type ParsedEnv } from './schema.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; /** Absolute file path or ':memory:'. */ path: string }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** Defaults in openDatabase: 5 s to connect, 30 s per query. */
+      connectTimeoutMs?: number;
+      queryTimeoutMs?: number;
+    };
 
 export type RecordingStoreConfig =
   | { kind: 'local'; dir: string }
@@ -120,7 +127,13 @@ function problem(ctx: Ctx, pathKey: string, message: string): void {
 function resolveDatabase(env: ParsedEnv, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL ?? path.join(dataDir, 'callcenter.db');
   if (/^postgres(ql)?:\/\//.test(raw)) {
-    return { kind: 'postgres', url: raw, poolSize: env.DATABASE_POOL_SIZE };
+    return {
+      kind: 'postgres',
+      url: raw,
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+    };
   }
   const file = raw.replace(/^(sqlite|file):(\/\/)?/, '');
   return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file) };

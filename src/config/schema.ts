@@ -120,6 +120,9 @@ export const envSchema = z.object({
   // Database: a SQLite path or sqlite: URL (embedded default) or postgres://
   DATABASE_URL: checkedOptionalString(databaseUrlProblem),
   DATABASE_POOL_SIZE: int(10, 1, 200),
+  /** PostgreSQL: how long to wait for a connection, and for one query, before failing it. */
+  DATABASE_CONNECT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  DATABASE_QUERY_TIMEOUT_MS: int(30_000, 100, 3_600_000),
   SEED_INVENTORY: bool(true),
 
   // LiveKit

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export * from './connection.js';
+export { executeSelect } from './direct-select.js';
 export { migrateToLatest, SQL_DIR } from './migrator.js';
 export type * from './schema.js';
 

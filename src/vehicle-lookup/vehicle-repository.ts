@@ -1,7 +1,14 @@
-import { type CompiledQuery, type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { isDeepStrictEqual } from 'node:util';
+import { type CompiledQuery, sql } from 'kysely';
 import { decodeCursor, encodeCursor } from '../db/cursor.js';
-import { type Db, inTransaction } from '../db/index.js';
-import type { Database, NewVehicleRow, VehicleRow } from '../db/schema.js';
+import { type Db, executeSelect, inTransaction } from '../db/index.js';
+import type { NewVehicleRow, VehicleRow } from '../db/schema.js';
+import {
+  type VehicleFilters,
+  type VehicleQuery,
+  applyFilters,
+  filterBindings,
+} from './vehicle-filters.js';
 import {
   type BodyStyle,
   type NewVehicle,
@@ -9,6 +16,8 @@ import {
   type VehicleStatus,
   makeKey,
 } from './vehicle.js';
+
+export type { VehicleFilters } from './vehicle-filters.js';
 
 /** Page size bounds for {@link listVehicles}. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -59,9 +68,11 @@ export function vehicleByVinQuery(db: Db, vin: string): VehicleQuery {
   return db.selectFrom('vehicles').selectAll().where('vin', '=', vin);
 }
 
-// The VIN lookup is the agent's and the API's hottest query: build and compile it once per
-// database (or transaction) and only swap the parameter; the builder costs more than the lookup.
+// The VIN lookup and the list are the agent's and the API's hottest queries: build and compile
+// them once per database (or transaction) and shape, and only swap the parameters; the builder
+// costs more than the lookup. On SQLite, executeSelect then skips Kysely's executor too.
 const byVinQueries = new WeakMap<Db, CompiledQuery<VehicleRow>>();
+const listQueries = new WeakMap<Db, Map<string, CompiledQuery<VehicleRow>>>();
 
 /** The stocked vehicle with this VIN (already normalized: see `normalizeVin`), or null. */
 export async function getVehicleByVin(db: Db, vin: string): Promise<Vehicle | null> {
@@ -70,88 +81,14 @@ export async function getVehicleByVin(db: Db, vin: string): Promise<Vehicle | nu
     query = vehicleByVinQuery(db, vin).compile();
     byVinQueries.set(db, query);
   }
-  const { rows } = await db.executeQuery<VehicleRow>({ ...query, parameters: [vin] });
-  const row = rows[0];
+  const [row] = await executeSelect<VehicleRow>(db, { ...query, parameters: [vin] });
   return row === undefined ? null : rowToVehicle(row);
-}
-
-/** Filters for the inventory list; all optional, combined with AND. */
-export interface VehicleFilters {
-  /** Case-insensitive; common aliases ("Chevy", "VW") resolve to the make. */
-  make?: string;
-  /** Case-insensitive exact model ("civic"). */
-  model?: string;
-  year?: number;
-  status?: VehicleStatus;
-  body?: BodyStyle;
-  priceMin?: number;
-  priceMax?: number;
-  /**
-   * Free text: every word must match the make, model, trim or color (substring), the year, or the
-   * start of the VIN.
-   */
-  q?: string;
 }
 
 /** One page of vehicles in id order; pass `nextCursor` back for the next page. */
 export interface VehiclePage {
   items: Vehicle[];
   nextCursor: string | null;
-}
-
-type VehicleQuery = SelectQueryBuilder<Database, 'vehicles', VehicleRow>;
-type VehicleExpressions = ExpressionBuilder<Database, 'vehicles'>;
-
-function likePattern(text: string, anchor: 'contains' | 'prefix'): string {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return anchor === 'contains' ? `%${escaped}%` : `${escaped}%`;
-}
-
-function lowerLike(
-  eb: VehicleExpressions,
-  column: 'make' | 'model' | 'trim' | 'color',
-  text: string,
-) {
-  return eb(
-    sql`lower(${sql.ref(column)})`,
-    'like',
-    sql`${likePattern(text, 'contains')} escape '\\'`,
-  );
-}
-
-// At most this many words of free text are used; more only slow the scan down.
-const MAX_QUERY_WORDS = 6;
-
-function matchWord(eb: VehicleExpressions, word: string) {
-  const lower = word.toLowerCase();
-  const alternatives = [
-    lowerLike(eb, 'make', makeKey(lower)),
-    lowerLike(eb, 'model', lower),
-    lowerLike(eb, 'trim', lower),
-    lowerLike(eb, 'color', lower),
-  ];
-  if (/^[0-9A-HJ-NPR-Z]{2,17}$/i.test(word)) {
-    alternatives.push(
-      eb('vin', 'like', sql<string>`${likePattern(word.toUpperCase(), 'prefix')} escape '\\'`),
-    );
-  }
-  if (/^(19|20)\d\d$/.test(word)) alternatives.push(eb('year', '=', Number(word)));
-  return eb.or(alternatives);
-}
-
-function applyFilters(query: VehicleQuery, filters: VehicleFilters): VehicleQuery {
-  let q = query;
-  // Compare lower(column) with a lower-cased value so the expression indexes apply.
-  if (filters.make) q = q.where(sql`lower(make)`, '=', makeKey(filters.make));
-  if (filters.model) q = q.where(sql`lower(model)`, '=', filters.model.trim().toLowerCase());
-  if (filters.year !== undefined) q = q.where('year', '=', filters.year);
-  if (filters.status) q = q.where('status', '=', filters.status);
-  if (filters.body) q = q.where('body', '=', filters.body);
-  if (filters.priceMin !== undefined) q = q.where('price', '>=', filters.priceMin);
-  if (filters.priceMax !== undefined) q = q.where('price', '<=', filters.priceMax);
-  const words = (filters.q ?? '').split(/\s+/).filter(Boolean).slice(0, MAX_QUERY_WORDS);
-  for (const word of words) q = q.where((eb) => matchWord(eb, word));
-  return q;
 }
 
 function clampLimit(limit: number | undefined, fallback: number, max: number): number {
@@ -177,6 +114,32 @@ export function listVehiclesQuery(
   return query.orderBy('id').limit(limit + 1);
 }
 
+/** The rows of {@link listVehiclesQuery}, through a query compiled once per filter shape. */
+async function listRows(
+  db: Db,
+  filters: VehicleFilters,
+  limit: number,
+  cursor: string | undefined,
+): Promise<VehicleRow[]> {
+  const bindings = filterBindings(filters);
+  if (bindings === null) return listVehiclesQuery(db, filters, { limit, cursor }).execute();
+  const afterId = cursor ? decodeCursor(cursor, ['number'] as const)[0] : undefined;
+  const shape = afterId === undefined ? bindings.shape : `${bindings.shape};after`;
+  const parameters = [...bindings.values, ...(afterId === undefined ? [] : [afterId]), limit + 1];
+  let byShape = listQueries.get(db);
+  if (byShape === undefined) listQueries.set(db, (byShape = new Map()));
+  let query = byShape.get(shape);
+  if (query === undefined) {
+    query = listVehiclesQuery(db, filters, { limit, cursor }).compile();
+    // Bound out of order, the cached query would answer with the wrong filter values.
+    if (!isDeepStrictEqual(query.parameters, parameters)) {
+      throw new Error(`vehicle list (${shape}): parameters not bound in the expected order`);
+    }
+    byShape.set(shape, query);
+  }
+  return executeSelect<VehicleRow>(db, { ...query, parameters });
+}
+
 /**
  * Vehicles matching the filters in a stable id order, with keyset pagination: the cursor is the
  * last id of the page, opaque to clients. Throws `InvalidCursorError` for a tampered cursor.
@@ -187,7 +150,7 @@ export async function listVehicles(
   page: { limit?: number; cursor?: string } = {},
 ): Promise<VehiclePage> {
   const limit = clampLimit(page.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const rows = await listVehiclesQuery(db, filters, { limit, cursor: page.cursor }).execute();
+  const rows = await listRows(db, filters, limit, page.cursor);
   const items = rows.slice(0, limit).map(rowToVehicle);
   const last = items.at(-1);
   return {

@@ -32,7 +32,12 @@ export interface WorkerDeps {
   clock?: () => Date;
   /** Runs after a call ended and its writes landed (post-call summary, recording upload). */
   afterCall?: (data: CallData) => Promise<void>;
+  /** How long the end of a call waits for its queued writes when the database is unavailable. */
+  writeFlushTimeoutMs?: number;
 }
+
+/** Long enough to ride out a database restart; well inside the job's shutdown allowance. */
+const WRITE_FLUSH_TIMEOUT_MS = 10_000;
 
 /** Who is calling and how, as the entry (SIP attributes) or the simulator knows it. */
 export interface CallInput {
@@ -268,7 +273,7 @@ export async function finalizeCall(
   }
   const final = data.call.facts.outcome ?? outcome;
   deps.metrics.record({ type: 'callEnded', callId: data.call.id, outcome: final });
-  await data.queue.close();
+  await data.queue.close(deps.writeFlushTimeoutMs ?? WRITE_FLUSH_TIMEOUT_MS);
   data.logger.info({ outcome: final, state: data.call.state, path: data.call.path }, 'call ended');
   if (deps.afterCall) await deps.afterCall(data);
   return final;

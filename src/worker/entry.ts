@@ -1,20 +1,18 @@
 import { AutoSubscribe, type JobContext, type JobProcess, voice, type VAD } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
 import { sql } from 'kysely';
-import { summarizeCall } from '../calls/call-summary.js';
 import { type Config, loadConfig, processEnvironment } from '../config/index.js';
 import { type DatabaseHandle, openDatabase } from '../db/index.js';
 import { createAgentRecording } from '../egress/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 
 import { createLiveKitClients, type LiveKitClients } from '../sip/livekit-clients.js';
-import { LiveKitTelephony } from '../sip/livekit-telephony.js';
 import { loadSipConfig } from '../sip/sip-config.js';
 import { errorText } from './call-data.js';
-import { CallAlreadyEndedError, openCall, runCall, type WorkerDeps } from './call-session.js';
+import { createCallDeps } from './call-deps.js';
+import { CallAlreadyEndedError, openCall, runCall } from './call-session.js';
 import { createMetricsReporter, type MetricsReporter } from './metrics-reporter.js';
 import { attachPhoneLine } from './phone-line.js';
-import { spoolCallRecording } from './call-recording.js';
 import { buildSessionModels, createChatLlm } from './session-factory.js';
 import { callerIdentity } from './telephony/caller-identity.js';
 
@@ -41,7 +39,7 @@ export async function prewarm(proc: JobProcess): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, { name: 'worker' });
   // The main process migrated the schema and indexed the FAQ (worker-setup.ts) before any job.
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { logger });
   if (database.dialect === 'sqlite') {
     // better-sqlite3 waits for a lock synchronously; keep that short on the audio process.
     await sql.raw(`PRAGMA busy_timeout = ${WORKER_SQLITE_BUSY_TIMEOUT_MS}`).execute(database.db);
@@ -85,31 +83,18 @@ export async function entry(ctx: JobContext): Promise<void> {
   const participant = await ctx.waitForParticipant();
   const caller = callerIdentity(participant);
   const roomName = ctx.room.name ?? ctx.job.room?.name ?? ctx.job.id;
-  const summarizer = createChatLlm(config, config.agent.summaryModel);
-  const deps: WorkerDeps = {
-    config,
-    db: database.db,
-    logger,
-    metrics,
-    telephony: new LiveKitTelephony({
-      sip: state.livekit.sip,
-      room: state.livekit.room,
+  const current: { call?: Awaited<ReturnType<typeof runCall>> } = {};
+  const deps = createCallDeps(
+    { ...state, db: database.db },
+    {
       roomName,
       callerIdentity: participant.identity,
-    }),
-    transferTargets: state.transferTargets,
-    afterCall: async (data) => {
-      // The recording first: spooling makes it durable; the summary may take an LLM round trip.
-      if (state.recording) {
-        await spoolCallRecording(state.recording.uploader, data, recorderFile());
-      }
-      await summarizeCall(data.db, data.call.id, summarizer, { logger: data.logger });
+      summarizer: createChatLlm(config, config.agent.summaryModel),
+      // The framework recorder's file; finished once the session has closed.
+      recorderFile: () => current.call?.session._recorderIO?.outputPath,
     },
-  };
+  );
   let opened;
-  const current: { call?: Awaited<ReturnType<typeof runCall>> } = {};
-  // The framework recorder's file; finished once the session has closed.
-  const recorderFile = () => current.call?.session._recorderIO?.outputPath;
   try {
     const { sipCallStatus: _status, ...identity } = caller;
     opened = await openCall(deps, { roomName, jobId: ctx.job.id, ...identity });

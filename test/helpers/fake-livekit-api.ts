@@ -42,7 +42,10 @@ export interface FakeLiveKitApi {
   calls: RecordedTwirpCall[];
   /** Calls to one method, e.g. `callsTo('SIP', 'CreateSIPInboundTrunk')`. */
   callsTo(service: string, method: string): RecordedTwirpCall[];
-  /** Answers `service/method` with the handler's JSON (protobuf JSON) instead of `{}`. */
+  /**
+   * Answers `service/method` with the handler's JSON (protobuf JSON) instead of `{}`; an async
+   * handler holds the answer back (e.g. a transfer the test resolves while it races a webhook).
+   */
   on(service: string, method: string, handler: Handler): void;
   /** Answers the next call(s) to `service/method` with a Twirp error, like the server would. */
   failNext(service: string, method: string, failure: TwirpFailure, times?: number): void;
@@ -93,7 +96,7 @@ export async function startFakeLiveKitApi(
     const failure = failures.get(key)?.shift();
     if (failure) return sendJson(response, failure.status, failure);
     try {
-      return sendJson(response, 200, handlers.get(key)?.(body, call) ?? {});
+      return sendJson(response, 200, (await handlers.get(key)?.(body, call)) ?? {});
     } catch (error) {
       if (error instanceof FakeTwirpError) {
         return sendJson(response, error.status, { code: error.code, msg: error.message });

@@ -31,3 +31,19 @@ export function newVehicle(overrides: Partial<NewVehicle> = {}): NewVehicle {
     ...overrides,
   };
 }
+
+/** A 2022 Honda CR-V EX in stock, whose VIN the agent tests read out and look up. */
+export const STOCK_CRV: NewVehicle = newVehicle({
+  vin: '7FARW2H52NE877541',
+  year: 2022,
+  make: 'Honda',
+  model: 'CR-V',
+  trim: 'EX',
+  body: 'suv',
+  color: 'White',
+  price: 20_595,
+});
+
+/** `STOCK_CRV`'s VIN as a caller reads it with the NATO alphabet. */
+export const STOCK_CRV_VIN_SPOKEN =
+  'seven foxtrot alpha romeo whiskey two hotel five two november echo eight seven seven five four one';

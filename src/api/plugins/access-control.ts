@@ -1,7 +1,12 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  preSerializationAsyncHookHandler,
+  RouteOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import {
   authenticateApiToken,
@@ -99,6 +104,18 @@ function declaredAccess(route: RouteOptions): RouteAccess | undefined {
     ?.access;
 }
 
+/** A route's own hooks of one kind as a list (route options take one function or several). */
+export function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : ([hooks].flat() as T[]);
+}
+
+// Error bodies pass through as they are.
+const presentForUser: preSerializationAsyncHookHandler = async (request, reply, payload) => {
+  const present = request.routeOptions.config.present;
+  if (!present || !request.user || reply.statusCode >= 300) return payload;
+  return present(payload, request.user, request.server.config);
+};
+
 function bearerToken(header: string) {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
@@ -123,6 +140,10 @@ export default fp(
 
     fastify.addHook('onRoute', (route) => {
       applyRoutePolicy(route);
+      // Only on the routes that rewrite responses per principal, so no other reply waits on it.
+      if (route.config?.present) {
+        route.preSerialization = [...hookList(route.preSerialization), presentForUser];
+      }
       const access = declaredAccess(route);
       if (access !== undefined && route.config?.access === undefined) {
         route.config = { ...route.config, access };
@@ -212,17 +233,8 @@ export default fp(
       };
     }
 
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (request.is404) return;
-      const access = request.routeOptions.config.access;
-      if (access === undefined || !ACCESS_LEVELS.includes(access)) {
-        request.log.error(
-          { route: request.routeOptions.url, method: request.method },
-          'route declares no access level: denied',
-        );
-        throw fastify.httpErrors.forbidden('This route is not open to anyone.');
-      }
-      if (access === 'public' || access === 'signed') return;
+    /** 401/403 unless the request's credentials carry the role `access` (and `accessFor`) ask for. */
+    async function authorize(request: FastifyRequest, reply: FastifyReply, access: RouteAccess) {
       const principal = await authenticate(request, reply);
       if (!principal) {
         throw fastify.httpErrors.unauthorized('Log in, or send an API token as Bearer.');
@@ -234,23 +246,29 @@ export default fp(
         }
       }
       request.user = principal;
-    });
+    }
 
-    fastify.addHook('preSerialization', async (request, reply, payload) => {
-      const present = request.routeOptions.config.present;
-      // Error bodies pass through as they are.
-      if (!present || !request.user || reply.statusCode >= 300) return payload;
-      return present(payload, request.user, config);
-    });
-
-    // Callback style: @fastify/csrf-protection replies with 403 itself and never calls done then.
+    // Callback style, not async: public routes, the busiest, pass without a promise. Cookie-
+    // authenticated state-changing requests then need the CSRF token; @fastify/csrf-protection
+    // replies 403 itself and never calls done then.
     fastify.addHook('onRequest', (request, reply, done) => {
-      const user = request.user;
-      if (user?.via === 'session' && !SAFE_METHODS.has(request.method)) {
-        fastify.csrfProtection(request, reply, done);
-        return;
+      if (request.is404) return done();
+      const access = request.routeOptions.config.access;
+      if (access === 'public' || access === 'signed') return done();
+      if (access === undefined || !ACCESS_LEVELS.includes(access)) {
+        request.log.error(
+          { route: request.routeOptions.url, method: request.method },
+          'route declares no access level: denied',
+        );
+        return done(fastify.httpErrors.forbidden('This route is not open to anyone.'));
       }
-      done();
+      authorize(request, reply, access).then(() => {
+        if (request.user?.via === 'session' && !SAFE_METHODS.has(request.method)) {
+          fastify.csrfProtection(request, reply, done);
+        } else {
+          done();
+        }
+      }, done);
     });
   },
   { name: 'access-control', dependencies: ['database', '@fastify/sensible'] },

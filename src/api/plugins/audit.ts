@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onSendAsyncHookHandler } from 'fastify';
+import { hookList } from './access-control.js';
 import type { RouteAudit } from './route-policies.js';
 import {
   type AuditAction,
@@ -63,7 +64,7 @@ export default fp(
       });
     });
 
-    fastify.addHook('onSend', async (request, reply) => {
+    const auditResponse: onSendAsyncHookHandler = async (request, reply) => {
       const declared = request.routeOptions.config.audit;
       if (!declared || request.method === 'HEAD') return;
       if (reply.statusCode < 200 || reply.statusCode >= 300) return;
@@ -86,6 +87,11 @@ export default fp(
         target,
         details: range ? { range } : null,
       });
+    };
+    // Only on routes that declare auditing (their policies are applied by access-control's
+    // onRoute hook, which runs first), so no other response waits on it.
+    fastify.addHook('onRoute', (route) => {
+      if (route.config?.audit) route.onSend = [...hookList(route.onSend), auditResponse];
     });
   },
   { name: 'audit', dependencies: ['access-control'] },

@@ -14,6 +14,9 @@ export function outcomeOnAgentHangUp(data: CallData): CallOutcome {
   return 'resolved';
 }
 
+/** How long a transfer waits for its target to be stored before the REFER goes out anyway. */
+const TRANSFER_TARGET_STORE_WAIT_MS = 1_000;
+
 export const transferToHuman = defineTool({
   name: 'transfer_to_human',
   description: dedent`
@@ -48,10 +51,17 @@ export const transferToHuman = defineTool({
         say: `Ask whether to transfer them to ${targetName} now.`,
       };
     }
+    // The caller's leg closes as soon as the carrier takes the REFER, so LiveKit's participant_left
+    // webhook can reach the API before LiveKit answers us. A stored target without an error tells
+    // the webhook handler a transfer is in flight (it then leaves the call to us); so it must be in
+    // the database before the REFER goes out. A dead database only delays the transfer briefly.
+    data.call.update({ transferTarget: target, transferError: null, transferSipStatus: null });
+    if (!(await data.queue.flushWithin(TRANSFER_TARGET_STORE_WAIT_MS))) {
+      data.logger.warn({ targetName }, 'transfer target not stored yet; transferring anyway');
+    }
     const result = await data.telephony.transferToHuman({ target, targetName });
     if (!result.ok) {
       data.call.update({
-        transferTarget: target,
         transferError: result.error,
         transferSipStatus: result.sipStatusCode ?? null,
       });
@@ -63,11 +73,7 @@ export const transferToHuman = defineTool({
         `The ${targetName} line did not pick up. Apologize and offer to take a callback number instead.`,
       );
     }
-    data.call.transition('transferred', `transferred to ${targetName}`, {
-      outcome: 'transferred',
-      transferTarget: target,
-      transferError: null,
-    });
+    data.call.transition('transferred', `transferred to ${targetName}`, { outcome: 'transferred' });
     // The caller has been handed over: the agent's part of the call ends after this reply.
     ctx.speechHandle.addDoneCallback(() => ctx.session.shutdown({ reason: 'transferred' }));
     return { status: 'transferred', say: 'Say one short line: they are being connected now.' };
