@@ -20,6 +20,8 @@ import {
   voice,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { RecordingTelephony } from '../src/calls/telephony-port.js';
@@ -56,11 +58,15 @@ export type BenchReport =
   | { case: 'benchMemory'; value: { stage: string; memory: NodeJS.MemoryUsage } }
   | { case: 'benchReady'; value: { sessions: number } }
   | { case: 'benchStats'; value: CallStats }
-  | { case: 'benchHeapSnapshot'; value: { path: string } };
+  | { case: 'benchHeapSnapshot'; value: { path: string } }
+  | { case: 'benchProfile'; value: { path: string } };
 
 /** Messages from the benchmark to a job process. */
 export type BenchCommand =
-  { case: 'benchCollect' } | { case: 'benchHeapSnapshot'; value: { path: string } };
+  | { case: 'benchCollect' }
+  | { case: 'benchHeapSnapshot'; value: { path: string } }
+  | { case: 'benchProfileStart' }
+  | { case: 'benchProfileStop'; value: { path: string } };
 
 export interface CallStats {
   /** Audio-path lag after each VAD inference since the last collect, ms. */
@@ -192,6 +198,9 @@ async function benchEntry(ctx: JobContext): Promise<void> {
   await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY); // a no-op: the bench's jobs are fake jobs
   const state = ctx.proc.userData.state as ProcessState;
   const stats: Stats = { lags: [], eou: [], userTurns: 0, agentReplies: 0 };
+  // The CPU profile covers only the steady state the benchmark asks for (--profile).
+  const profiler = new Session();
+  profiler.connect();
   const eventLoop = monitorEventLoopDelay({ resolution: 10 });
   eventLoop.enable();
   // Sessions start one after another, so a VAD stream belongs to the call being started.
@@ -246,6 +255,14 @@ async function benchEntry(ctx: JobContext): Promise<void> {
     } else if (message.case === 'benchHeapSnapshot') {
       const path = writeHeapSnapshot(message.value.path);
       report({ case: 'benchHeapSnapshot', value: { path } });
+    } else if (message.case === 'benchProfileStart') {
+      void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+    } else if (message.case === 'benchProfileStop') {
+      const { path } = message.value;
+      void profiler.post('Profiler.stop').then(({ profile }) => {
+        writeFileSync(path, JSON.stringify(profile));
+        report({ case: 'benchProfile', value: { path } });
+      });
     }
   });
 

@@ -242,6 +242,24 @@ export class CallProcess {
     return done;
   }
 
+  /** Starts the V8 CPU profiler in the job process; `stopProfile` writes the profile to `path`. */
+  startProfile(): void {
+    this.#command({ case: 'benchProfileStart' });
+  }
+
+  async stopProfile(path: string): Promise<string> {
+    const done = waitFor(
+      this.proc,
+      (m) =>
+        m.case === 'benchProfile'
+          ? (m as BenchReport & { case: 'benchProfile' }).value.path
+          : undefined,
+      'CPU profile',
+    );
+    this.#command({ case: 'benchProfileStop', value: { path } });
+    return done;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.#pings);
     await stop(this.proc);

@@ -5,12 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import type { CallOptions } from './capacity-call.js';
 import { CallProcess, type InferenceProcess, type ProcOptions } from './capacity-procs.js';
+import { summarizeCpuProfile } from './lib/cpu-profile.js';
 import {
   commandName,
   descendants,
@@ -21,66 +22,6 @@ import {
   sumMemory,
   threadCpuMs,
 } from './capacity-sys.js';
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Which part of the stack a profiled function belongs to. */
-function category(url: string, fn: string): string {
-  if (url === '') {
-    if (fn === '(garbage collector)') return 'V8 garbage collector';
-    if (fn === '(program)') return 'V8/native, not attributed to JS';
-    return fn;
-  }
-  const rules: [RegExp, string][] = [
-    [/onnxruntime-node/, 'onnxruntime-node (Silero VAD inference calls)'],
-    [/agents-plugin-silero/, 'Silero plugin (windows, resampling, events)'],
-    [/@livekit\/agents\/dist\/voice\/recorder_io/, 'framework recorder (mixing, resampling)'],
-    [/@livekit\/agents\/dist\/voice\/room_io/, 'framework room IO (playout)'],
-    [/@livekit\/agents\/dist\/inference\/eot/, 'turn detector stream (buffer, IPC)'],
-    [/@livekit\/agents\/dist\/inference\/vad/, 'local-inference VAD'],
-    [/@livekit\/agents\/dist\/voice\//, 'framework voice pipeline (session, recognition)'],
-    [/@livekit\/agents\/dist\/(stream|utils)/, 'framework streams and utils'],
-    [/@livekit\/agents\//, 'framework, other'],
-    [/@livekit\/rtc-node|@bufbuild\/protobuf/, 'rtc-node (frames, FFI messages, resampler)'],
-    [/fluent-ffmpeg/, 'ffmpeg pipe'],
-    [/pino|thread-stream/, 'logging'],
-    [/kysely|better-sqlite3/, 'database'],
-    [/capacity-call\.mjs/, 'our worker code + bench harness'],
-    [/^node:/, 'Node internals (web streams, timers, IPC)'],
-    [/node_modules/, 'other packages'],
-  ];
-  return rules.find(([re]) => re.test(url))?.[1] ?? 'other';
-}
-
-/** Self time per category and per function between two moments of the process's clock (µs). */
-function summarizeProfile(profile: CpuProfile, fromUs: number, toUs: number) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-  const categories = new Map<string, number>();
-  const functions = new Map<string, number>();
-  let t = profile.startTime;
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
-    const next = profile.timeDeltas[i + 1] ?? 0;
-    if (t < fromUs || t > toUs) continue;
-    const frame = byId.get(profile.samples[i]!);
-    if (!frame || frame.functionName === '(idle)') continue;
-    const cat = category(frame.url, frame.functionName);
-    categories.set(cat, (categories.get(cat) ?? 0) + next);
-    const where = frame.url ? ` ${basename(frame.url)}:${frame.lineNumber + 1}` : '';
-    const key = `${frame.functionName || '(anonymous)'}${where}`;
-    functions.set(key, (functions.get(key) ?? 0) + next);
-    total += next;
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
-  return { totalUs: total, categories: top(categories, 20), functions: top(functions, 15) };
-}
 
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
@@ -185,17 +126,17 @@ export async function runProfile(options: {
   const out = (text: string) => process.stdout.write(text);
   const baseline = await importCost(null);
 
-  const execArgv = [...options.jobExecArgv, '--cpu-prof', `--cpu-prof-dir=${outDir}`];
   const call = await CallProcess.start(
     options.agentModule,
     options.call,
     'profile',
-    options.procOptions(execArgv),
+    options.procOptions(options.jobExecArgv),
     options.inference,
   );
   options.children.push(call);
   await sleep(3000);
-  const start = await call.collect();
+  await call.collect();
+  call.startProfile();
   const threadsBefore = threadCpuMs(call.pid);
   const treeBefore = descendants(call.pid).map((p) => ({ pid: p, ms: threadCpuMs(p) }));
   const t0 = performance.now();
@@ -203,6 +144,7 @@ export async function runProfile(options: {
   await sleep(options.seconds * 1000);
   const end = await call.collect();
   const wallMs = performance.now() - t0;
+  const profileFile = await call.stopProfile(join(outDir, 'call.cpuprofile'));
 
   out(`\nCPU of one call (% of one core, ${(wallMs / 1000).toFixed(0)} s steady state)\n`);
   const threadsAfter = threadCpuMs(call.pid);
@@ -283,25 +225,24 @@ export async function runProfile(options: {
   const snapshot = await call.heapSnapshot(join(outDir, 'call.heapsnapshot'));
   await call.stop();
   const heap = summarizeHeap(snapshot);
+  out(
+    `\nheap snapshot: ${snapshot} (${(statSync(snapshot).size / 1e6).toFixed(0)} MB; Chrome DevTools > Memory)\n`,
+  );
   out('\nV8 heap snapshot of the call by kind (MB, self size)\n');
   for (const [type, size] of heap.byType) out(line(type, fmt(size, 1)));
   out('  largest constructors\n');
   for (const [name, size] of heap.byName) out(line(`  ${name.slice(0, 50)}`, fmt(size, 1)));
-  const profileFile = readdirSync(outDir).find((f) => f.endsWith('.cpuprofile'));
-  out(
-    `\nheap snapshot: ${snapshot} (${(statSync(snapshot).size / 1e6).toFixed(0)} MB; Chrome DevTools > Memory)\n`,
-  );
-  if (!profileFile) {
-    out('no CPU profile was written (the job process did not exit normally)\n');
-    return;
+  const profile = summarizeCpuProfile(profileFile, PROJECT_ROOT);
+  out(`CPU profile: ${profileFile} (steady state, main thread; Chrome DevTools > Performance)\n`);
+  const pct = (ms: number) => `${fmt((100 * ms) / wallMs, 2)} %`;
+  out('\nMain-thread JavaScript by package, % of one core: self (with what it called)\n');
+  out('  (data: the bundled job module = our worker code and the bench harness)\n');
+  const busy = (name: string) => name !== '(idle)' && name !== '(root)';
+  for (const g of profile.groups.filter((g) => busy(g.name)).slice(0, 14)) {
+    out(line(g.name, `${pct(g.selfMs)}  (${pct(g.totalMs)})`));
   }
-  const profile = JSON.parse(readFileSync(join(outDir, profileFile), 'utf8')) as CpuProfile;
-  const summary = summarizeProfile(profile, start.monotonicUs, end.monotonicUs);
-  out(`CPU profile: ${join(outDir, profileFile)} (main thread; Chrome DevTools > Performance)\n`);
-  out(`\nMain-thread JavaScript in the steady state by package (% of one core)\n`);
-  for (const [cat, us] of summary.categories)
-    out(line(cat, `${fmt((100 * us) / 1000 / wallMs, 2)} %`));
-  out('\nTop functions by self time (% of one core)\n');
-  for (const [fn, us] of summary.functions)
-    out(line(fn.slice(0, 52), `${fmt((100 * us) / 1000 / wallMs, 2)} %`));
+  out('\nTop functions by self time, % of one core\n');
+  for (const f of profile.functions.filter((f) => busy(f.name)).slice(0, 15)) {
+    out(line(f.name.slice(0, 52), pct(f.selfMs)));
+  }
 }

@@ -2,16 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallStats } from './capacity-call.js';
 import type { CallProcess, InferenceProcess } from './capacity-procs.js';
-import {
-  cpuMs,
-  descendants,
-  fmt,
-  machineCpu,
-  type Memory,
-  memoryOf,
-  percentile,
-  sumMemory,
-} from './capacity-sys.js';
+import { CORES, machineBusySeconds, processCpuSeconds } from './lib/cpu-usage.js';
+import { descendants, fmt, type Memory, memoryOf, percentile, sumMemory } from './capacity-sys.js';
 
 /** LiveKit's guidance: 25 sessions on 4 cores, roughly 93 MB each. */
 const ANCHOR_CALLS_PER_CORE = 6.25;
@@ -65,17 +57,18 @@ export async function measureStep(options: {
   const n = calls.length * options.sessionsPerProcess;
   const callTrees = () => calls.map((c) => processTree(c.pid));
   const sharedPids = () => [process.pid, ...(inference ? processTree(inference.proc.pid!) : [])];
+  const cpuMs = (pid: number) => (processCpuSeconds(pid) ?? 0) * 1000;
   const cpuOf = (pids: number[]) => new Map(pids.map((p) => [p, cpuMs(p)]));
 
   await Promise.all(calls.map((c) => c.collect())); // resets the calls' counters
   inference?.takeRoundTrips();
   const before = { calls: cpuOf(callTrees().flat()), shared: cpuOf(sharedPids()) };
-  const machineBefore = machineCpu();
+  const machineBefore = machineBusySeconds() ?? 0;
   const started = performance.now();
   await sleep(options.ms);
   const stats: CallStats[] = await Promise.all(calls.map((c) => c.collect()));
   const seconds = (performance.now() - started) / 1000;
-  const machineAfter = machineCpu();
+  const machineAfter = machineBusySeconds() ?? 0;
   const spent = (pids: number[], from: Map<number, number>) =>
     pids.reduce((sum, p) => sum + cpuMs(p) - (from.get(p) ?? cpuMs(p)), 0);
   const trees = callTrees();
@@ -90,8 +83,7 @@ export async function measureStep(options: {
   return {
     calls: n,
     seconds,
-    machineCpuPct:
-      (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
+    machineCpuPct: (100 * (machineAfter - machineBefore)) / seconds / CORES,
     callCpuPct: (100 * callCpuMs) / (seconds * 1000) / n,
     sharedCpuPct: (100 * sharedCpuMs) / (seconds * 1000),
     lagP50: percentile(lags, 50),

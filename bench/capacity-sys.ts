@@ -1,4 +1,4 @@
-/** What the capacity benchmark reads from Linux's /proc: CPU time, memory, process trees. */
+/** What the capacity benchmark reads from Linux's /proc beyond bench/lib/cpu-usage.ts: memory, process trees, threads. */
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports process CPU time in clock ticks of 1/100 s on every common configuration. */
@@ -17,23 +17,6 @@ function statFields(pid: number): string[] | null {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return null;
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** CPU time (user + system) a process has used, in ms. */
-export function cpuMs(pid: number): number {
-  const f = statFields(pid);
-  if (!f) return 0;
-  // utime and stime are fields 14 and 15 of stat; after the name, 12 and 13 (0-based 11, 12).
-  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-/** The machine's busy and total CPU time (all cores), in ticks. */
-export function machineCpu(): { busy: number; total: number } {
-  const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
-  return { busy: total - idle, total };
 }
 
 /** Every live descendant of `pid` (children, grandchildren, ...). */
