@@ -208,7 +208,7 @@ export class BenchTTS extends tts.TTS {
 
   constructor(
     readonly msPerChar = 60,
-    readonly maxSegmentMs = 2500,
+    readonly maxSegmentMs = 1500,
   ) {
     super(TTS_SAMPLE_RATE, 1, { streaming: false });
   }

@@ -1,5 +1,6 @@
 /** One step of the capacity ramp: measuring N running calls, and printing the figures. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WORKER_LOAD_THRESHOLD } from '../src/worker/server-options.js';
 import type { CallStats } from './capacity-call.js';
 import type { CallProcess, InferenceProcess } from './capacity-procs.js';
 import { CORES, machineBusySeconds, processCpuSeconds } from './lib/cpu-usage.js';
@@ -10,14 +11,14 @@ const ANCHOR_CALLS_PER_CORE = 6.25;
 const ANCHOR_MB_PER_CALL = 93;
 const GOAL_CALLS_PER_CORE = 12;
 const GOAL_MB_PER_CALL = 100;
-/** The worker reports itself full above this CPU load (ServerOptions.loadThreshold). */
-const LOAD_THRESHOLD = 0.7;
 
 export interface StepResult {
   calls: number;
   seconds: number;
   /** Busy share of all the machine's cores, % (other tenants included). */
   machineCpuPct: number;
+  /** The part of that used by processes outside the benchmark (other work on the machine), %. */
+  othersCpuPct: number;
   /** CPU of one call's job process and its ffmpeg, % of a core. */
   callCpuPct: number;
   /** CPU of the shared processes (this worker main and the inference process), % of a core. */
@@ -84,6 +85,10 @@ export async function measureStep(options: {
     calls: n,
     seconds,
     machineCpuPct: (100 * (machineAfter - machineBefore)) / seconds / CORES,
+    othersCpuPct: Math.max(
+      0,
+      (100 * (machineAfter - machineBefore - (callCpuMs + sharedCpuMs) / 1000)) / seconds / CORES,
+    ),
     callCpuPct: (100 * callCpuMs) / (seconds * 1000) / n,
     sharedCpuPct: (100 * sharedCpuMs) / (seconds * 1000),
     lagP50: percentile(lags, 50),
@@ -99,26 +104,29 @@ export async function measureStep(options: {
     agentReplies: stats.reduce((a, s) => a + s.agentReplies, 0),
     callMemory: { rssMb: callMemory.rssMb / n, pssMb: callMemory.pssMb / n },
     sharedMemory: sumMemory(sharedPids().map(memoryOf)),
-    prewarmMaxS: Math.max(...options.started.map((c) => c.prewarmMs)) / 1000,
+    prewarmMaxS:
+      options.started.length > 0
+        ? Math.max(...options.started.map((c) => c.prewarmMs)) / 1000
+        : Number.NaN,
     behind: lagP95 > options.maxLagMs,
   };
 }
 
 export function printHeader(): void {
   process.stdout.write(
-    '\n calls  mach.CPU%  CPU/call%  shared%   lag p50    p95    max  EOU p50  EOT p95  loop p99' +
+    '\n calls  mach.CPU% others%  CPU/call%  shared%   lag p50    p95    max  EOU p50  EOT p95  loop p99' +
       '  RSS/call  PSS/call  shared MB  turns  prewarm s\n',
   );
 }
 
-export function printRow(r: StepResult): void {
+export function printRow(r: StepResult, note = ''): void {
   process.stdout.write(
-    `${fmt(r.calls, 0)}  ${fmt(r.machineCpuPct, 0, 9)}  ${fmt(r.callCpuPct, 1, 9)}  ${fmt(r.sharedCpuPct, 1, 7)}` +
+    `${fmt(r.calls, 0)}  ${fmt(r.machineCpuPct, 0, 9)} ${fmt(r.othersCpuPct, 0, 7)}  ${fmt(r.callCpuPct, 1, 9)}  ${fmt(r.sharedCpuPct, 1, 7)}` +
       `  ${fmt(r.lagP50, 0, 8)} ${fmt(r.lagP95, 0, 6)} ${fmt(r.lagMax, 0, 6)}  ${fmt(r.eouP50, 0, 7)}` +
       `  ${fmt(r.eotRoundTripP95, 0, 7)}  ${fmt(r.eventLoopP99, 0, 8)}  ${fmt(r.callMemory.rssMb, 0, 8)}` +
       `  ${fmt(r.callMemory.pssMb, 0, 8)}  ${fmt(r.sharedMemory.rssMb, 0, 9)}  ${fmt(r.userTurns, 0, 5)}` +
       `  ${fmt(r.prewarmMaxS, 1, 9)}` +
-      `${r.behind ? '  BEHIND real time' : ''}\n`,
+      `${r.behind ? '  BEHIND real time' : ''}${note ? ` (${note})` : ''}\n`,
   );
 }
 
@@ -132,6 +140,9 @@ export function printSummary(
   const knee = [...results].reverse().find((r) => !r.behind);
   const out: string[] = [
     '',
+    'mach.CPU%: all cores busy; others%: the part of it outside this benchmark (other work on the',
+    "machine); CPU/call%: one call's job process and ffmpeg, % of one core; shared%: worker main +",
+    'inference process, % of one core.',
     'lag: how long ago the audio the VAD just consumed was due (ms); EOU: end of speech to turn',
     'committed (ms); EOT: turn-detector round trip through the inference process (ms); loop p99:',
     "worst job process's event-loop delay (ms); RSS/PSS per call: its job process + ffmpeg (MB);",
@@ -162,9 +173,11 @@ export function printSummary(
     `  (RSS counts shared libraries once per process; PSS splits them. Both include the shared`,
     `   processes' share: ${knee.sharedMemory.rssMb.toFixed(0)} MB RSS / ${knee.calls} calls.)`,
     `  CPU per call: ${cpuPerCall.toFixed(1)}% of a core -> ${(100 / cpuPerCall).toFixed(1)} calls per core at 100% busy,` +
-      ` ${((100 * LOAD_THRESHOLD) / cpuPerCall).toFixed(1)} at the worker's ${LOAD_THRESHOLD} load threshold`,
-    `  The machine is shared (CPU ${knee.machineCpuPct.toFixed(0)}% busy at the knee, others included):` +
-      ' the knee is a floor; the CPU per call is the portable figure.',
+      ` ${((100 * WORKER_LOAD_THRESHOLD) / cpuPerCall).toFixed(1)} at the worker's ${WORKER_LOAD_THRESHOLD} load threshold`,
+    `  Other work used ${knee.othersCpuPct.toFixed(0)}% of the machine during the knee step` +
+      (knee.othersCpuPct > 10
+        ? ': the knee is a floor; the CPU per call is the portable figure.'
+        : '.'),
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }
