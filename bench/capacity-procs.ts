@@ -19,7 +19,8 @@ const EOT_METHOD = 'lk_eot_audio';
 
 /** The lazy mains exit when they hear nothing for 15 s; the worker pings every 5 s too. */
 const PING_INTERVAL_MS = 5000;
-const SHUTDOWN_TIMEOUT_MS = 20_000;
+/** A job process gets this long to close its session and recorder before it is killed. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 const LOGGER_OPTIONS = { pretty: false, level: 'warn' };
 
 type FrameworkMessage = { case: string; value?: unknown };
