@@ -35,7 +35,7 @@ import {
 import { descendants } from './capacity-sys.js';
 
 const HELP = `npm run bench:capacity -- [flags]
-  --step-seconds N        measuring time per step (default 15; 20+ on a quiet machine)
+  --step-seconds N        measuring time per step (default 12, to keep the run near 3 minutes)
   --steps 1,2,4,...       concurrent calls per step (default 1,4,8,12,16,24,32,48,64)
   --max-calls N           stop the ramp there (default 64)
   --max-lag-ms N          behind real time when the audio lag p95 exceeds this (default 200)
@@ -55,7 +55,7 @@ const HELP = `npm run bench:capacity -- [flags]
 
 const { values: args } = parseArgs({
   options: {
-    'step-seconds': { type: 'string', default: '15' },
+    'step-seconds': { type: 'string', default: '12' },
     steps: { type: 'string', default: '1,4,8,12,16,24,32,48,64' },
     'max-calls': { type: 'string', default: '64' },
     'max-lag-ms': { type: 'string', default: '200' },
@@ -252,5 +252,10 @@ try {
     printSummary(results, { cores, maxLagMs, reachedMax: !results.at(-1)?.behind });
   }
 } finally {
+  const stopping = performance.now();
   await cleanup();
+  process.stdout.write(
+    `\ndone in ${(performance.now() / 1000).toFixed(0)} s` +
+      ` (stopping the calls: ${((performance.now() - stopping) / 1000).toFixed(0)} s)\n`,
+  );
 }
