@@ -25,6 +25,7 @@ const LOGGER_OPTIONS = { pretty: false, level: 'warn' };
 
 type FrameworkMessage = { case: string; value?: unknown };
 type Message = FrameworkMessage | BenchReport;
+type ReportValue<K extends BenchReport['case']> = Extract<BenchReport, { case: K }>['value'];
 
 export interface ProcOptions {
   env: Record<string, string>;
@@ -155,7 +156,7 @@ export class CallProcess {
     this.#pings = startPings(proc);
     proc.on('message', (m: Message) => {
       if (m.case === 'benchMemory')
-        this.stages.push((m as BenchReport & { case: 'benchMemory' }).value);
+        this.stages.push((m as { value: ReportValue<'benchMemory'> }).value);
       if (m.case !== 'inferenceRequest') return;
       const req = m.value as { requestId: string; method: string; data: unknown };
       const answer: Promise<{ data?: unknown; error?: unknown }> = inference
@@ -214,51 +215,37 @@ export class CallProcess {
     return self;
   }
 
-  #command(command: BenchCommand): void {
+  /** Sends a command and waits for the job process's report of kind `answer`. */
+  async #ask<K extends BenchReport['case']>(
+    command: BenchCommand,
+    answer: K,
+  ): Promise<ReportValue<K>> {
+    const reply = waitFor<ReportValue<K>>(
+      this.proc,
+      (m) => (m.case === answer ? (m as { value: ReportValue<K> }).value : undefined),
+      answer,
+    );
     send(this.proc, command);
+    return reply;
   }
 
   /** The call's figures since the last collect (and resets them). */
-  async collect(): Promise<CallStats> {
-    const stats = waitFor(
-      this.proc,
-      (m) =>
-        m.case === 'benchStats' ? (m as BenchReport & { case: 'benchStats' }).value : undefined,
-      'stats',
-    );
-    this.#command({ case: 'benchCollect' });
-    return stats;
+  collect(): Promise<CallStats> {
+    return this.#ask({ case: 'benchCollect' }, 'benchStats');
   }
 
   async heapSnapshot(path: string): Promise<string> {
-    const done = waitFor(
-      this.proc,
-      (m) =>
-        m.case === 'benchHeapSnapshot'
-          ? (m as BenchReport & { case: 'benchHeapSnapshot' }).value.path
-          : undefined,
-      'heap snapshot',
-    );
-    this.#command({ case: 'benchHeapSnapshot', value: { path } });
-    return done;
+    return (await this.#ask({ case: 'benchHeapSnapshot', value: { path } }, 'benchHeapSnapshot'))
+      .path;
   }
 
   /** Starts the V8 CPU profiler in the job process; `stopProfile` writes the profile to `path`. */
   startProfile(): void {
-    this.#command({ case: 'benchProfileStart' });
+    send(this.proc, { case: 'benchProfileStart' } satisfies BenchCommand);
   }
 
   async stopProfile(path: string): Promise<string> {
-    const done = waitFor(
-      this.proc,
-      (m) =>
-        m.case === 'benchProfile'
-          ? (m as BenchReport & { case: 'benchProfile' }).value.path
-          : undefined,
-      'CPU profile',
-    );
-    this.#command({ case: 'benchProfileStop', value: { path } });
-    return done;
+    return (await this.#ask({ case: 'benchProfileStop', value: { path } }, 'benchProfile')).path;
   }
 
   async stop(): Promise<void> {
