@@ -180,6 +180,11 @@ export async function runCall(
     inputOptions?: Partial<voice.RoomInputOptions>;
     /** The framework's recorder (stereo OGG of the call in the job's temp dir), for agent-mode recording. */
     record?: Parameters<voice.AgentSession['start']>[0]['record'];
+    /**
+     * Audio in and out without a room (the capacity benchmark feeds synthetic caller audio). Set
+     * before the session starts: the recorder wraps only the audio IO present at start.
+     */
+    audio?: { input: voice.AudioInput; output: voice.AudioOutput };
   } = {},
 ): Promise<RunningCall> {
   const { data } = opened;
@@ -193,6 +198,10 @@ export async function runCall(
     maxToolSteps: 4,
   });
   recordSession(session, data, { hasTts: models.tts !== undefined });
+  if (options.audio) {
+    session.input.audio = options.audio.input;
+    session.output.audio = options.audio.output;
+  }
   let crashed = false;
   const ended = new Promise<CallOutcome | null>((resolve) => {
     session.once(voice.AgentSessionEventTypes.Close, (event) => {
