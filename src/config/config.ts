@@ -53,7 +53,13 @@ export interface Config {
     /** True when URL, key and secret are all set. */
     configured: boolean;
   };
-  readonly worker: { httpPort: number; metricsPort: number; drainTimeoutMs: number };
+  readonly worker: {
+    httpPort: number;
+    metricsPort: number;
+    drainTimeoutMs: number;
+    idleProcesses: number | undefined;
+    processInitTimeoutMs: number;
+  };
   readonly agent: {
     mode: 'pipeline' | 'realtime';
     llmModel: string;
@@ -222,6 +228,8 @@ function toConfig(env: ParsedEnv, ctx: Ctx): Config {
       httpPort: env.WORKER_HTTP_PORT,
       metricsPort: env.WORKER_METRICS_PORT,
       drainTimeoutMs: env.WORKER_DRAIN_TIMEOUT_SECONDS * 1000,
+      idleProcesses: env.WORKER_IDLE_PROCESSES,
+      processInitTimeoutMs: env.WORKER_PROCESS_INIT_TIMEOUT_SECONDS * 1000,
     },
     agent: {
       mode: env.AGENT_MODE,

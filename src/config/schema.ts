@@ -140,6 +140,10 @@ export const envSchema = z.object({
   WORKER_HTTP_PORT: int(8081, 0, 65535),
   WORKER_METRICS_PORT: int(9464, 0, 65535),
   WORKER_DRAIN_TIMEOUT_SECONDS: int(300, 0),
+  /** Warm job processes kept ready for the next call (unset: the framework's default). */
+  WORKER_IDLE_PROCESSES: optionalInt(1),
+  /** How long a new job process may take to load its models before the worker kills it. */
+  WORKER_PROCESS_INIT_TIMEOUT_SECONDS: int(30, 1, 600),
 
   // Providers
   AGENT_MODE: z.preprocess(emptyToUndefined, z.enum(['pipeline', 'realtime']).default('pipeline')),

@@ -14,6 +14,8 @@ describe('workerServerOptions', () => {
       AGENT_NAME: 'riverside-agent',
       WORKER_HTTP_PORT: '8089',
       WORKER_DRAIN_TIMEOUT_SECONDS: '120',
+      WORKER_IDLE_PROCESSES: '2',
+      WORKER_PROCESS_INIT_TIMEOUT_SECONDS: '45',
     });
     const options = workerServerOptions(config, AGENT_FILE);
     expect(options).toMatchObject({
@@ -25,7 +27,17 @@ describe('workerServerOptions', () => {
       port: 8089,
       drainTimeout: 120_000,
       loadThreshold: WORKER_LOAD_THRESHOLD,
+      numIdleProcesses: 2,
+      initializeProcessTimeout: 45_000,
     });
+  });
+
+  it('gives job processes 30 s to prewarm and leaves the idle pool to the framework by default', () => {
+    const options = workerServerOptions(testConfig(), AGENT_FILE);
+    expect(options.initializeProcessTimeout).toBe(30_000);
+    expect(options.numIdleProcesses).toBe(
+      new ServerOptions({ agent: AGENT_FILE }).numIdleProcesses,
+    );
   });
 
   it('keeps a real load threshold through the rebuild the `start` command does', () => {

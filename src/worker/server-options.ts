@@ -34,6 +34,13 @@ export function workerServerOptions(
     // Set explicitly: `start` rebuilds the options from these fields, and a threshold resolved
     // outside production (Infinity) would survive into production and never report the worker full.
     loadThreshold: WORKER_LOAD_THRESHOLD,
+    // The framework allows 10 s to prewarm (Silero VAD, the database); bench:capacity saw 8 s when
+    // several job processes start together and ~30 s on a saturated machine, after which the
+    // worker kills the process and the call waits for another.
+    initializeProcessTimeout: config.worker.processInitTimeoutMs,
+    ...(config.worker.idleProcesses !== undefined && {
+      numIdleProcesses: config.worker.idleProcesses,
+    }),
     ...overrides,
   });
 }
