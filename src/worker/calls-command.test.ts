@@ -4,20 +4,15 @@ import { initAgentsLogger } from '../../test/helpers/agent-harness.js';
 import { testConfig } from '../../test/helpers/app.js';
 import { createTestDatabase } from '../../test/helpers/databases.js';
 import { captureLogs } from '../../test/helpers/log-capture.js';
+import { summaryJson } from '../../test/helpers/summary-answer.js';
 import { createCall, getCall, transitionCall, updateCall } from '../calls/call-repository.js';
 import { summaryRequest } from '../calls/call-summary.js';
 import type { DatabaseHandle } from '../db/index.js';
 import { runCallsCommand } from './calls-command.js';
 
-const ANSWER = JSON.stringify({
+const ANSWER = summaryJson({
   summary: 'Caller asked about opening hours.',
   intent: 'dealership_information',
-  outcome: 'resolved',
-  vin: null,
-  vehicle: null,
-  appointment: null,
-  followUpNeeded: false,
-  sentiment: 'neutral',
   tags: ['hours'],
 });
 

@@ -23,8 +23,8 @@ import {
   sipCaller,
   startCallCenter,
   startPhoneCall,
-  summaryJson,
 } from './call-center.js';
+import { summaryJson } from '../helpers/summary-answer.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
 /**

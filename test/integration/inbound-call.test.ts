@@ -10,8 +10,8 @@ import {
   sipCaller,
   startCallCenter,
   startPhoneCall,
-  summaryJson,
 } from './call-center.js';
+import { summaryJson } from '../helpers/summary-answer.js';
 
 describeEachDialect('an inbound phone call, webhooks to calls API', (database) => {
   let center: CallCenter;

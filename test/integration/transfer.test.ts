@@ -11,8 +11,8 @@ import {
   sipCaller,
   startCallCenter,
   startPhoneCall,
-  summaryJson,
 } from './call-center.js';
+import { summaryJson } from '../helpers/summary-answer.js';
 
 const transferArgs = (confirmed: boolean) => ({
   department: 'sales',

@@ -10,8 +10,8 @@ import {
   sipCaller,
   startCallCenter,
   startPhoneCall,
-  summaryJson,
 } from './call-center.js';
+import { summaryJson } from '../helpers/summary-answer.js';
 
 describeEachDialect('LiveKit webhooks that are forged or delivered twice', (database) => {
   let center: CallCenter;

@@ -2,6 +2,7 @@ import { type llm, voice } from '@livekit/agents';
 import { beforeAll, expect, it } from 'vitest';
 import { startTestCall } from '../../../../test/helpers/agent-harness.js';
 import { describeEachDialect } from '../../../../test/helpers/databases.js';
+import { summaryJson } from '../../../../test/helpers/summary-answer.js';
 import { newVehicle, STOCK_CRV } from '../../../../test/helpers/vehicles.js';
 import { getCall, listTransitions } from '../../../calls/call-repository.js';
 import { summarizeCall, summaryRequest } from '../../../calls/call-summary.js';
@@ -328,15 +329,9 @@ describeEachDialect(
           const model = new voice.testing.FakeLLM([
             {
               input: request,
-              content: out({
+              content: summaryJson({
                 summary: 'The caller said goodbye.',
                 intent: 'other',
-                outcome: 'resolved',
-                vin: null,
-                vehicle: null,
-                appointment: null,
-                followUpNeeded: false,
-                sentiment: 'neutral',
                 tags: [],
               }),
             },
