@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config/index.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/index.js';
 import { indexKnowledgeDir } from '../dealership/knowledge-base.js';
+import { PeriodicJob } from '../egress/periodic-job.js';
 import type { Logger } from '../observability/logger.js';
 import { errorText } from './call-data.js';
 
@@ -81,25 +82,28 @@ export function startWalCheckpoints(
   if (config.database.kind !== 'sqlite' || config.database.path === ':memory:') return null;
   const database = openDatabase(config.database, { logger });
   let warned = false;
-  const checkpoint = async () => {
-    const { rows } = await sql<WalCheckpoint>`PRAGMA wal_checkpoint(PASSIVE)`.execute(database.db);
-    return rows[0] ?? { busy: 0, log: 0, checkpointed: 0 };
-  };
-  const timer = setInterval(() => {
-    checkpoint().then(
-      () => {
-        warned = false;
-      },
-      (error: unknown) => {
+  const job = new PeriodicJob(
+    async () => {
+      const { rows } = await sql<WalCheckpoint>`PRAGMA wal_checkpoint(PASSIVE)`.execute(
+        database.db,
+      );
+      warned = false;
+      return rows[0] ?? { busy: 0, log: 0, checkpointed: 0 };
+    },
+    {
+      intervalMs,
+      // Once per outage: a locked or missing file would otherwise warn every second.
+      onError: (error) => {
         if (!warned) logger.warn({ err: errorText(error) }, 'SQLite WAL checkpoint failed');
         warned = true;
       },
-    );
-  }, intervalMs).unref();
+    },
+  );
+  job.start();
   return {
-    checkpoint,
+    checkpoint: () => job.runOnce(),
     async stop() {
-      clearInterval(timer);
+      await job.stop();
       await database.destroy();
     },
   };
